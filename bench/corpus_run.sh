@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: `rebound classify` over the shared corpus
+# replicated to at least TARGET_MB (default 100) megabytes, pinned to one
+# core. Prints messages/s, MB/s and peak RSS.
+#   bench/corpus_run.sh [REBOUND_BINARY] [TARGET_MB]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-build/release/src/rebound}
+TARGET_MB=${2:-100}
+SRC=../shared/corpus/maildir
+WORK=${TMPDIR:-/tmp}/rebound-bench-corpus
+if [[ ! -f "$WORK/.done-$TARGET_MB" ]]; then
+  rm -rf "$WORK"
+  mkdir -p "$WORK"
+  src_kb=$(du -sk "$SRC" | cut -f1)
+  copies=$(( (TARGET_MB * 1024 + src_kb - 1) / src_kb ))
+  for i in $(seq -w 1 "$copies"); do cp -r "$SRC" "$WORK/copy-$i"; done
+  touch "$WORK/.done-$TARGET_MB"
+fi
+bytes=$(find "$WORK" -type f ! -name '.done-*' -printf '%s\n' | awk '{s+=$1} END {print s}')
+files=$(find "$WORK" -type f ! -name '.done-*' | wc -l)
+cat "$WORK"/copy-*/bsd/* > /dev/null  # warm the page cache
+out=$(mktemp)
+/usr/bin/time -f '%e %M' -o "$out.time" taskset -c 0 "$BIN" classify --format jsonl "$WORK" > "$out"
+read -r secs rss_kb < "$out.time"
+records=$(wc -l < "$out")
+messages=$(cut -d'"' -f4 "$out" | sort -u | wc -l)
+awk -v s="$secs" -v b="$bytes" -v m="$messages" -v f="$files" -v r="$records" -v k="$rss_kb" 'BEGIN {
+  printf "corpus: %d files, %d messages, %.1f MB; %d records\n", f, m, b/1e6, r;
+  printf "time: %.2f s  messages/s: %.0f  MB/s: %.1f  peak RSS: %.1f MB\n", s, m/s, b/1e6/s, k/1024 }'
+rm -f "$out" "$out.time"

@@ -1,0 +1,177 @@
+// `rebound eval`: agreement of the classifier with a labelled corpus
+// (labels.jsonl, the layout of shared/corpus).
+#include <fnmatch.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "message/reader.h"
+
+namespace rebound::cli {
+
+namespace {
+
+struct Label {
+  std::string file;
+  int index = 1;
+  std::string format;
+  std::string cause;  // "" for null
+  std::string status;
+  bool has_recipient = false;
+  std::string recipient;
+  bool not_a_bounce = false;
+};
+
+struct Tally {
+  int total = 0;
+  int cause = 0;
+  int status = 0;
+  int recipient_total = 0;
+  int recipient = 0;
+};
+
+std::string Str(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+std::string Pct(int n, int d) { return d == 0 ? std::string("-") : fmt::format("{:.2f}%", 100.0 * n / d); }
+
+}  // namespace
+
+int RunEval(const classify::Classifier& classifier, const EvalArgs& args) {
+  std::string labels_path = args.corpus_dir + "/labels.jsonl";
+  std::ifstream in(labels_path);
+  if (!in) {
+    std::fprintf(stderr, "rebound: cannot read %s\n", labels_path.c_str());
+    return 1;
+  }
+  std::vector<Label> labels;
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      std::fprintf(stderr, "rebound: %s:%d: not a JSON object; skipped\n", labels_path.c_str(), line_no);
+      continue;
+    }
+    Label l;
+    l.file = Str(j, "file");
+    if (j.contains("index") && j["index"].is_number_integer()) l.index = j["index"].get<int>();
+    l.format = Str(j, "format");
+    l.cause = Str(j, "cause");
+    l.status = Str(j, "status");
+    l.has_recipient = j.contains("recipient") && j["recipient"].is_string();
+    l.recipient = Str(j, "recipient");
+    l.not_a_bounce = j.value("not_a_bounce", false);
+    if (!args.filter.empty() && fnmatch(args.filter.c_str(), l.file.c_str(), 0) != 0) continue;
+    labels.push_back(std::move(l));
+  }
+
+  // Classify each labelled file once; records of all its messages in order.
+  std::map<std::string, std::vector<classify::Verdict>> results;
+  message::Message message;
+  message::ReadOptions read_options;
+  read_options.max_message_bytes = classifier.options().limits.max_message_bytes;
+  for (const Label& l : labels) {
+    if (results.count(l.file)) continue;
+    std::vector<classify::Verdict>& verdicts = results[l.file];
+    message::ReadMessages(
+        args.corpus_dir + "/" + l.file, read_options,
+        [&](std::string_view, std::string_view bytes) {
+          message.Parse(bytes, classifier.options().limits);
+          classifier.Classify(message, &verdicts);
+        },
+        [&](std::string_view name, std::string_view error) {
+          std::fprintf(stderr, "rebound: cannot read %.*s: %.*s\n", static_cast<int>(name.size()), name.data(),
+                       static_cast<int>(error.size()), error.data());
+        });
+  }
+
+  Tally all;
+  std::map<std::string, Tally> by_format;
+  std::map<std::pair<std::string, std::string>, int> confusion;
+  std::vector<std::string> disagreements;
+  for (const Label& l : labels) {
+    const std::vector<classify::Verdict>& verdicts = results[l.file];
+    const classify::Verdict* v =
+        (l.index >= 1 && static_cast<size_t>(l.index) <= verdicts.size()) ? &verdicts[l.index - 1] : nullptr;
+    std::string got_cause = "(missing)";
+    std::string got_status;
+    std::string got_recipient;
+    bool cause_ok = false;
+    if (v != nullptr) {
+      got_cause = v->type == classify::BounceType::kNone && v->cause == formats::Cause::kUndefined
+                      ? "(none)"
+                      : std::string(formats::CauseName(v->cause));
+      got_status = v->finding.status;
+      got_recipient = v->finding.recipient;
+    }
+    std::string want_cause = l.not_a_bounce || l.cause.empty() ? "(none)" : l.cause;
+    if (l.not_a_bounce) {
+      cause_ok = v != nullptr && v->type == classify::BounceType::kNone && v->cause != formats::Cause::kFeedback;
+    } else {
+      cause_ok = got_cause == want_cause;
+    }
+    bool status_ok = v != nullptr && got_status == l.status;
+    bool recipient_ok = !l.has_recipient || (v != nullptr && got_recipient == l.recipient);
+    std::string fmt_name = l.format.empty() ? "(none)" : l.format;
+    for (Tally* t : {&all, &by_format[fmt_name]}) {
+      ++t->total;
+      t->cause += cause_ok;
+      t->status += status_ok;
+      if (l.has_recipient) {
+        ++t->recipient_total;
+        t->recipient += recipient_ok;
+      }
+    }
+    ++confusion[{want_cause, cause_ok ? want_cause : got_cause}];
+    if (!cause_ok || !status_ok || !recipient_ok) {
+      std::string d = fmt::format("{}#{}:", l.file, l.index);
+      if (!cause_ok) d += fmt::format(" cause {} got {};", want_cause, got_cause);
+      if (!status_ok) {
+        d += fmt::format(" status {} got {};", l.status.empty() ? "null" : l.status,
+                         got_status.empty() ? "null" : got_status);
+      }
+      if (!recipient_ok) {
+        d += fmt::format(" recipient {} got {};", l.recipient, got_recipient.empty() ? "null" : got_recipient);
+      }
+      disagreements.push_back(std::move(d));
+    }
+  }
+
+  std::string out;
+  out += fmt::format("labelled records: {}  files: {}\n", all.total, results.size());
+  out += fmt::format("cause agreement:     {:>5}/{:<5} {}\n", all.cause, all.total, Pct(all.cause, all.total));
+  out += fmt::format("status agreement:    {:>5}/{:<5} {}\n", all.status, all.total, Pct(all.status, all.total));
+  out += fmt::format("recipient agreement: {:>5}/{:<5} {}\n", all.recipient, all.recipient_total,
+                     Pct(all.recipient, all.recipient_total));
+  out += "\nper format:\n";
+  out += fmt::format("  {:<22} {:>7} {:>9} {:>9} {:>9}\n", "format", "records", "cause", "status", "recipient");
+  for (const auto& [name, t] : by_format) {
+    out += fmt::format("  {:<22} {:>7} {:>9} {:>9} {:>9}\n", name, t.total, Pct(t.cause, t.total),
+                       Pct(t.status, t.total), Pct(t.recipient, t.recipient_total));
+  }
+  out += "\ncause confusion (expected -> got: count):\n";
+  for (const auto& [pair, n] : confusion) {
+    out += fmt::format("  {:<16} -> {:<16} {}\n", pair.first, pair.second, n);
+  }
+  out += fmt::format("\ndisagreements ({}):\n", disagreements.size());
+  for (size_t i = 0; i < disagreements.size() && i < args.max_disagreements; ++i) {
+    out += "  " + disagreements[i] + "\n";
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+}  // namespace rebound::cli

@@ -1,0 +1,49 @@
+// RFC 3464 delivery status notifications: a message/delivery-status part
+// (or its fields written inline), one field group per recipient.
+#include "formats/formats.h"
+#include "formats/util.h"
+#include "message/headers.h"
+
+namespace rebound::formats {
+
+using message::FieldGroup;
+
+namespace {
+
+std::string FirstWordLower(std::string_view v) {
+  v = message::Trim(v);
+  size_t end = v.find_first_of(" \t\n(;");
+  return message::ToLower(v.substr(0, end));
+}
+
+}  // namespace
+
+bool DecodeRfc3464(const message::Message& m, Report* report) {
+  const message::DeliveryStatus& dsn = m.delivery_status();
+  if (dsn.recipients.empty()) return false;
+  report->format = "rfc3464";
+  report->evidence =
+      dsn.inline_fields ? "format: delivery-status fields in the text" : "format: message/delivery-status part";
+  std::string reporting_mta = StripTypePrefix(dsn.per_message.Unfolded("Reporting-MTA"));
+  for (const FieldGroup& g : dsn.recipients) {
+    Finding f;
+    f.recipient = ExtractAddress(g.Unfolded("Final-Recipient"));
+    if (f.recipient.empty()) f.recipient = ExtractAddress(g.Unfolded("Original-Recipient"));
+    if (f.recipient.empty()) f.recipient = ExtractAddress(g.Unfolded("X-Actual-Recipient"));
+    f.action = FirstWordLower(g.Raw("Action"));
+    std::string status = g.Unfolded("Status");
+    std::string_view code = FindStatusCode(status);
+    f.status = std::string(code);
+    f.diagnostic = StripTypePrefix(g.Unfolded("Diagnostic-Code"));
+    f.remote_mta = StripTypePrefix(g.Unfolded("Remote-MTA"));
+    FillCodesFromDiagnostic(&f);
+    if (f.action == "delivered" || f.action == "relayed" || f.action == "expanded") {
+      f.cause = Cause::kDelivered;
+      f.cause_evidence = "cause: Action " + f.action;
+    }
+    report->findings.push_back(std::move(f));
+  }
+  return true;
+}
+
+}  // namespace rebound::formats

@@ -1,0 +1,194 @@
+#include "message/charset.h"
+
+#include <iconv.h>
+
+#include <cerrno>
+#include <string>
+#include <unordered_map>
+
+#include "message/headers.h"
+
+namespace rebound::message {
+
+namespace {
+
+// Names that mail software writes but iconv spells differently, and
+// charsets that are best read as their common superset.
+std::string IconvName(std::string_view declared) {
+  std::string n = ToLower(Trim(declared));
+  if (n.size() >= 2 && n.front() == '"' && n.back() == '"') n = n.substr(1, n.size() - 2);
+  if (n == "shift_jis" || n == "shift-jis" || n == "x-sjis" || n == "sjis" || n == "windows-31j" || n == "cp932" ||
+      n == "ms932") {
+    return "CP932";
+  }
+  if (n == "euc-jp" || n == "x-euc-jp") return "EUC-JP-MS";
+  if (n == "iso-2022-jp" || n == "csiso2022jp") return "ISO-2022-JP-3";
+  if (n == "gb2312" || n == "gbk" || n == "x-gbk" || n == "euc-cn" || n == "cp936") return "GB18030";
+  if (n == "ks_c_5601-1987" || n == "euc-kr" || n == "ks_c_5601") return "CP949";
+  if (n == "big5" || n == "x-big5") return "BIG5-HKSCS";
+  if (n == "unicode-1-1-utf-7" || n == "utf7") return "UTF-7";
+  if (n == "latin1" || n == "latin-1") return "ISO-8859-1";
+  if (n == "utf8") return "UTF-8";
+  return n;
+}
+
+bool IsUndeclared(std::string_view iconv_name) {
+  return iconv_name.empty() || iconv_name == "us-ascii" || iconv_name == "ascii" || iconv_name == "unknown-8bit" ||
+         iconv_name == "x-unknown" || iconv_name == "default" || iconv_name == "unknown";
+}
+
+bool IsSingleByteLatin(std::string_view n) {
+  return n.starts_with("iso-8859-") || n.starts_with("windows-125") || n.starts_with("cp125") || n == "ISO-8859-1";
+}
+
+bool HasHighBytes(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) return true;
+  }
+  return false;
+}
+
+void AppendCodePoint(std::string* out, unsigned cp) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// One iconv descriptor per charset per thread: opening one costs far more
+// than a conversion.
+class ConverterCache {
+ public:
+  ~ConverterCache() {
+    for (auto& [name, cd] : cache_) {
+      if (cd != kInvalid) iconv_close(cd);
+    }
+  }
+  iconv_t Get(const std::string& from) {
+    auto it = cache_.find(from);
+    if (it != cache_.end()) return it->second;
+    if (cache_.size() >= 64) {  // bound the cache against junk charset names
+      for (auto& [name, cd] : cache_) {
+        if (cd != kInvalid) iconv_close(cd);
+      }
+      cache_.clear();
+    }
+    return cache_.emplace(from, iconv_open("UTF-8", from.c_str())).first->second;
+  }
+  static inline const iconv_t kInvalid = reinterpret_cast<iconv_t>(-1);
+
+ private:
+  std::unordered_map<std::string, iconv_t> cache_;
+};
+
+iconv_t Converter(const std::string& from) {
+  thread_local ConverterCache cache;
+  return cache.Get(from);
+}
+
+// Converts with iconv; invalid input bytes become U+FFFD (or, with
+// `latin1_fallback`, the Latin-1 character of that byte). Returns false when
+// iconv does not know the charset.
+bool Convert(std::string_view in, const std::string& from, bool latin1_fallback, std::string* out) {
+  iconv_t cd = Converter(from);
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  iconv(cd, nullptr, nullptr, nullptr, nullptr);
+  out->clear();
+  out->reserve(in.size() + in.size() / 2 + 16);
+  char* src = const_cast<char*>(in.data());
+  size_t src_left = in.size();
+  char buf[4096];
+  while (src_left > 0) {
+    char* dst = buf;
+    size_t dst_left = sizeof(buf);
+    size_t r = iconv(cd, &src, &src_left, &dst, &dst_left);
+    out->append(buf, sizeof(buf) - dst_left);
+    if (r != static_cast<size_t>(-1)) continue;
+    if (errno == E2BIG) continue;
+    // EILSEQ or EINVAL (truncated sequence at the end): skip one byte.
+    unsigned char bad = static_cast<unsigned char>(*src);
+    if (latin1_fallback) {
+      AppendCodePoint(out, bad);
+    } else {
+      out->append("\xEF\xBF\xBD");
+    }
+    ++src;
+    --src_left;
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);
+  }
+  // Flush any shift state (ISO-2022-*).
+  char* dst = buf;
+  size_t dst_left = sizeof(buf);
+  iconv(cd, nullptr, nullptr, &dst, &dst_left);
+  out->append(buf, sizeof(buf) - dst_left);
+  return true;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n;
+    unsigned cp;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (end - p <= n) return false;
+    for (int i = 1; i <= n; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+std::string ToUtf8(std::string_view bytes, std::string_view charset) {
+  std::string name = IconvName(charset);
+  const bool high = HasHighBytes(bytes);
+  const bool iso2022 = bytes.find("\x1B$") != std::string_view::npos || bytes.find("\x1B(") != std::string_view::npos;
+  if (!high && !iso2022) return std::string(bytes);  // ASCII is ASCII in every charset we accept
+  std::string out;
+  if (name == "UTF-8" || name == "utf-8") {
+    if (IsValidUtf8(bytes)) return std::string(bytes);
+    Convert(bytes, "UTF-8", false, &out);
+    return out;
+  }
+  if (IsUndeclared(name) || (IsSingleByteLatin(name) && high && IsValidUtf8(bytes))) {
+    if (!iso2022 && IsValidUtf8(bytes)) return std::string(bytes);
+    if (iso2022 && Convert(bytes, "ISO-2022-JP-3", false, &out)) return out;
+    Convert(bytes, "CP1252", true, &out);
+    return out;
+  }
+  if (Convert(bytes, name, false, &out)) return out;
+  // A charset iconv does not know: fall back as if undeclared.
+  return ToUtf8(bytes, {});
+}
+
+}  // namespace rebound::message

@@ -1,0 +1,21 @@
+// Conversion of text in any declared (or undeclared) charset to UTF-8,
+// through the C library's iconv.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace rebound::message {
+
+// True when `s` is well-formed UTF-8 (plain ASCII included).
+bool IsValidUtf8(std::string_view s);
+
+// Converts `bytes` in `charset` to UTF-8. An empty or unknown charset, or
+// us-ascii, is treated as undeclared: kept when valid UTF-8, read as
+// ISO-2022-JP when it carries ISO-2022 escapes, else as windows-1252 (every
+// byte maps to a character, so nothing is dropped). A single-byte Latin
+// charset declared over text that is valid multi-byte UTF-8 is taken as the
+// common mislabel it is. Bytes invalid in a declared charset become U+FFFD.
+std::string ToUtf8(std::string_view bytes, std::string_view charset);
+
+}  // namespace rebound::message

@@ -1,0 +1,206 @@
+#include "message/headers.h"
+
+#include <gmime/gmime.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "message/charset.h"
+
+namespace rebound::message {
+
+namespace {
+
+inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// A field name is printable ASCII without blanks or colon (RFC 5322 ftext);
+// servers sometimes put blanks before the colon, which we allow.
+bool LooksLikeFieldLine(std::string_view line, size_t* colon_out) {
+  size_t colon = line.find(':');
+  if (colon == 0 || colon == std::string_view::npos || colon > 200) return false;
+  size_t name_end = colon;
+  while (name_end > 0 && (line[name_end - 1] == ' ' || line[name_end - 1] == '\t')) --name_end;
+  if (name_end == 0) return false;
+  for (size_t i = 0; i < name_end; ++i) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c <= 32 || c >= 127) return false;
+  }
+  if (colon_out) *colon_out = colon;
+  return true;
+}
+
+}  // namespace
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+}
+
+size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from) {
+  if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
+  if (hay.size() < needle.size()) return std::string_view::npos;
+  const char first_lo = Lower(needle[0]);
+  const char first_up = (first_lo >= 'a' && first_lo <= 'z') ? static_cast<char>(first_lo - 32) : first_lo;
+  const size_t last = hay.size() - needle.size();
+  for (size_t i = from; i <= last; ++i) {
+    const char c = hay[i];
+    if (c != first_lo && c != first_up) continue;
+    size_t j = 1;
+    while (j < needle.size() && Lower(hay[i + j]) == Lower(needle[j])) ++j;
+    if (j == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string_view Trim(std::string_view s) {
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r')) --e;
+  return s.substr(b, e - b);
+}
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Lower(c);
+  return out;
+}
+
+std::string Unfold(std::string_view raw) {
+  raw = Trim(raw);
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\n' || c == '\r') {
+      while (i + 1 < raw.size() &&
+             (raw[i + 1] == ' ' || raw[i + 1] == '\t' || raw[i + 1] == '\n' || raw[i + 1] == '\r')) {
+        ++i;
+      }
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string DecodeEncodedWords(std::string_view unfolded) {
+  if (unfolded.find("=?") == std::string_view::npos) return ToUtf8(unfolded, {});
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+  std::string input(unfolded);
+  char* decoded = g_mime_utils_header_decode_text(nullptr, input.c_str());
+  if (decoded == nullptr) return ToUtf8(unfolded, {});
+  std::string out(decoded);
+  g_free(decoded);
+  return ToUtf8(out, {});
+}
+
+const HeaderField* HeaderBlock::Find(std::string_view name) const {
+  for (const HeaderField* f = begin(); f != end(); ++f) {
+    if (EqualsIgnoreCase(f->name, name)) return f;
+  }
+  return nullptr;
+}
+
+std::string_view HeaderBlock::Raw(std::string_view name) const {
+  const HeaderField* f = Find(name);
+  return f ? Trim(f->value) : std::string_view();
+}
+
+std::string HeaderBlock::Unfolded(std::string_view name) const {
+  const HeaderField* f = Find(name);
+  return f ? Unfold(f->value) : std::string();
+}
+
+std::string HeaderBlock::Text(std::string_view name) const {
+  const HeaderField* f = Find(name);
+  return f ? DecodeEncodedWords(Unfold(f->value)) : std::string();
+}
+
+HeaderScan ScanHeaders(std::string_view text, const Limits& limits, std::vector<HeaderField>* out) {
+  HeaderScan scan;
+  const size_t first = out->size();
+  size_t pos = 0;
+  size_t value_start = 0;
+  bool in_field = false;
+  const char* data = text.data();
+  while (pos < text.size()) {
+    const void* nl = std::memchr(data + pos, '\n', text.size() - pos);
+    const size_t eol = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) : text.size();
+    const size_t next = nl ? eol + 1 : eol;
+    std::string_view line = text.substr(pos, eol - pos);
+    if (line.empty() || Trim(line).empty()) {
+      scan.body_offset = next;
+      return scan;
+    }
+    if (pos > limits.max_header_bytes) {
+      scan.truncated = true;
+      // Skip to the end of the section without keeping more fields.
+      size_t blank = text.find("\n\n", pos);
+      scan.body_offset = blank == std::string_view::npos ? text.size() : blank + 2;
+      return scan;
+    }
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (in_field) {
+        out->back().value = text.substr(value_start, eol - value_start);
+      } else if (out->size() == first) {
+        // A section cannot start with a fold: there are no headers here.
+        scan.body_offset = 0;
+        return scan;
+      } else {
+        ++scan.skipped_lines;
+      }
+      pos = next;
+      continue;
+    }
+    size_t colon = 0;
+    if (LooksLikeFieldLine(line, &colon)) {
+      if (out->size() - first >= limits.max_header_fields) {
+        scan.truncated = true;
+        in_field = false;
+      } else {
+        size_t name_end = colon;
+        while (name_end > 0 && (line[name_end - 1] == ' ' || line[name_end - 1] == '\t')) --name_end;
+        size_t v = colon + 1;
+        while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
+        value_start = pos + v;
+        out->push_back(HeaderField{line.substr(0, name_end), text.substr(value_start, eol - value_start)});
+        in_field = true;
+      }
+      pos = next;
+      continue;
+    }
+    // Neither a field nor a fold.
+    if (out->size() == first) {
+      scan.body_offset = 0;  // no header section at all
+      return scan;
+    }
+    // An mbox ">From " line or similar noise inside the section is skipped
+    // when a field follows; otherwise the section has ended without a blank
+    // line and this line starts the body.
+    std::string_view rest = text.substr(next);
+    size_t rest_eol = rest.find('\n');
+    std::string_view following = rest.substr(0, rest_eol);
+    if (!following.empty() && LooksLikeFieldLine(following, nullptr)) {
+      ++scan.skipped_lines;
+      in_field = false;
+      pos = next;
+      continue;
+    }
+    scan.body_offset = pos;
+    return scan;
+  }
+  scan.body_offset = text.size();
+  return scan;
+}
+
+}  // namespace rebound::message

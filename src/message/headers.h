@@ -1,0 +1,79 @@
+// Header fields as views into a message buffer, and the helpers that turn a
+// raw field value into text: unfolding and RFC 2047 encoded-word decoding.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "message/limits.h"
+
+namespace rebound::message {
+
+// One "Name: value" field. `value` is raw: it still holds folding line breaks
+// and encoded words, and starts after the colon and leading blanks.
+struct HeaderField {
+  std::string_view name;
+  std::string_view value;
+};
+
+// A run of fields (a header section, or one DSN field group) stored in a
+// vector owned elsewhere (the Message). Cheap to copy.
+class HeaderBlock {
+ public:
+  HeaderBlock() = default;
+  HeaderBlock(const std::vector<HeaderField>* store, uint32_t begin, uint32_t end)
+      : store_(store), begin_(begin), end_(end) {}
+
+  bool empty() const { return begin_ == end_; }
+  size_t size() const { return end_ - begin_; }
+  const HeaderField* begin() const { return store_ ? store_->data() + begin_ : nullptr; }
+  const HeaderField* end() const { return store_ ? store_->data() + end_ : nullptr; }
+
+  // The first field named `name` (case-insensitive), raw; nullptr if absent.
+  const HeaderField* Find(std::string_view name) const;
+  bool Has(std::string_view name) const { return Find(name) != nullptr; }
+  // The raw value of the first field named `name`, trimmed; empty if absent.
+  std::string_view Raw(std::string_view name) const;
+  // The first value unfolded to one line (no encoded-word decoding).
+  std::string Unfolded(std::string_view name) const;
+  // The first value unfolded and with RFC 2047 encoded words decoded to UTF-8.
+  std::string Text(std::string_view name) const;
+
+ private:
+  const std::vector<HeaderField>* store_ = nullptr;
+  uint32_t begin_ = 0;
+  uint32_t end_ = 0;
+};
+
+// DSN and feedback-report field groups share the header syntax.
+using FieldGroup = HeaderBlock;
+
+// Joins folded lines with one space, collapses no other blanks, trims.
+std::string Unfold(std::string_view raw);
+// Decodes RFC 2047 encoded words (any charset) to UTF-8 through GMime; text
+// that is not valid UTF-8 is converted as the message layer does for bodies.
+std::string DecodeEncodedWords(std::string_view unfolded);
+
+// Result of scanning one header section.
+struct HeaderScan {
+  size_t body_offset = 0;    // where the body starts in the scanned text
+  bool truncated = false;    // a limit cut the section
+  size_t skipped_lines = 0;  // lines that were neither fields nor folds
+};
+
+// Scans the header section at the start of `text` (LF line endings), appends
+// its fields to `out`, and tells where the body starts (after the blank line,
+// or at the end of text when there is none).
+HeaderScan ScanHeaders(std::string_view text, const Limits& limits, std::vector<HeaderField>* out);
+
+// ASCII case-insensitive comparison.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
+// Position of `needle` (lowercase ASCII) in `hay` ignoring case, or npos.
+size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from = 0);
+std::string_view Trim(std::string_view s);
+std::string ToLower(std::string_view s);
+
+}  // namespace rebound::message

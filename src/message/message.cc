@@ -1,0 +1,446 @@
+#include "message/message.h"
+
+#include <cstring>
+
+#include "message/charset.h"
+#include "message/content_type.h"
+#include "message/decode.h"
+
+namespace rebound::message {
+
+namespace {
+
+// Rewrites CRLF and lone CR to LF so that every scan sees one line ending.
+void NormalizeLineEndings(std::string_view in, std::string* out) {
+  out->clear();
+  out->reserve(in.size());
+  const char* p = in.data();
+  const char* end = p + in.size();
+  while (p < end) {
+    const char* cr = static_cast<const char*>(std::memchr(p, '\r', end - p));
+    if (cr == nullptr) {
+      out->append(p, end - p);
+      break;
+    }
+    out->append(p, cr - p);
+    out->push_back('\n');
+    p = cr + 1;
+    if (p < end && *p == '\n') ++p;
+  }
+}
+
+bool IsDsnFieldName(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "Reporting-MTA",        "Final-Recipient",  "Original-Recipient", "Action",       "Status",
+      "Remote-MTA",           "Diagnostic-Code",  "Last-Attempt-Date",  "Arrival-Date", "Received-From-MTA",
+      "Original-Envelope-Id", "Will-Retry-Until", "DSN-Gateway",        "Final-Log-ID", "X-Actual-Recipient",
+      "X-Postfix-Queue-ID",   "X-Postfix-Sender"};
+  for (std::string_view n : kNames) {
+    if (EqualsIgnoreCase(n, name)) return true;
+  }
+  return false;
+}
+
+bool IsRecipientGroup(const FieldGroup& g) { return g.Has("Final-Recipient") || g.Has("Original-Recipient"); }
+
+// The start of the next line at or after `pos`.
+size_t NextLine(std::string_view s, size_t pos) {
+  size_t nl = s.find('\n', pos);
+  return nl == std::string_view::npos ? s.size() : nl + 1;
+}
+
+// Finds the next line that begins with "--" + boundary, at or after `from`.
+// Returns the position of the "--" or npos.
+size_t FindDelimiter(std::string_view body, std::string_view boundary, size_t from) {
+  while (from < body.size()) {
+    size_t hit = body.find(boundary, from);
+    if (hit == std::string_view::npos) return hit;
+    const size_t after = hit + boundary.size();
+    const bool ends =
+        after == body.size() || body[after] == '\n' || body[after] == '-' || body[after] == ' ' || body[after] == '\t';
+    if (ends && hit >= 2 && body[hit - 1] == '-' && body[hit - 2] == '-' && (hit == 2 || body[hit - 3] == '\n')) {
+      return hit - 2;
+    }
+    from = hit + 1;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+bool Part::Is(std::string_view t, std::string_view s) const {
+  return EqualsIgnoreCase(type, t) && EqualsIgnoreCase(subtype, s);
+}
+bool Part::IsMultipart() const { return EqualsIgnoreCase(type, "multipart"); }
+bool Part::IsText() const { return EqualsIgnoreCase(type, "text"); }
+
+// Builds the structure of one Message. Separate from Message so that the
+// public class stays a plain holder of results.
+class Parser {
+ public:
+  explicit Parser(Message* m) : m_(m) {}
+
+  void Run(std::string_view text) {
+    ParsePart(text, -1, 0, /*digest_parent=*/false);
+    FindDeliveryStatus();
+    FindFeedbackReport();
+    FindOriginal();
+  }
+
+ private:
+  void ParsePart(std::string_view text, int parent, int depth, bool digest_parent) {
+    const Limits& limits = m_->limits_;
+    if (m_->parts_.size() >= limits.max_parts) {
+      if (m_->parts_.size() == limits.max_parts) m_->Note("MIME part limit reached; later parts ignored");
+      return;
+    }
+    const int idx = static_cast<int>(m_->parts_.size());
+    m_->parts_.emplace_back();
+    const auto first = static_cast<uint32_t>(m_->fields_.size());
+    HeaderScan scan = ScanHeaders(text, limits, &m_->fields_);
+    if (scan.truncated) m_->Note("header section exceeds limits; cut");
+    Part& part = m_->parts_[idx];
+    part.parent = parent;
+    part.depth = depth;
+    part.headers = HeaderBlock(&m_->fields_, first, static_cast<uint32_t>(m_->fields_.size()));
+    part.body = text.substr(scan.body_offset);
+
+    ContentType ct = ParseContentType(part.headers.Raw("Content-Type"));
+    if (ct.type.empty()) {
+      ct.type = digest_parent ? "message" : "text";
+      ct.subtype = digest_parent ? "rfc822" : "plain";
+    }
+    part.type = ct.type;
+    part.subtype = ct.subtype;
+    part.charset = ct.charset;
+    part.boundary = ct.boundary;
+    part.encoding = ParseTransferEncoding(part.headers.Raw("Content-Transfer-Encoding"));
+
+    if (part.IsMultipart()) {
+      if (part.boundary.empty()) {
+        m_->Note("multipart without boundary; read as text");
+        return;
+      }
+      if (depth + 1 > limits.max_mime_depth) {
+        m_->Note("MIME nesting exceeds depth limit; inner parts kept opaque");
+        return;
+      }
+      const bool digest = EqualsIgnoreCase(part.subtype, "digest");
+      if (!SplitMultipart(part.body, part.boundary, idx, depth + 1, digest)) {
+        // A multipart whose boundary never appears is, in practice, text.
+        Part& self = m_->parts_[idx];
+        self.type = "text";
+        self.subtype = "plain";
+      }
+      return;
+    }
+    if (EqualsIgnoreCase(part.type, "message") &&
+        (EqualsIgnoreCase(part.subtype, "rfc822") || EqualsIgnoreCase(part.subtype, "global"))) {
+      if (depth + 1 > limits.max_mime_depth) {
+        m_->Note("MIME nesting exceeds depth limit; inner parts kept opaque");
+        return;
+      }
+      std::string_view inner = part.body;
+      if (part.encoding == TransferEncoding::kBase64 || part.encoding == TransferEncoding::kQuotedPrintable) {
+        inner = m_->Own(DecodeTransfer(inner, part.encoding, limits.max_decoded_bytes));
+      }
+      ParsePart(inner, idx, depth + 1, false);
+    }
+  }
+
+  // Returns false when the boundary never appears.
+  bool SplitMultipart(std::string_view body, std::string_view boundary, int parent, int depth, bool digest) {
+    size_t delim = FindDelimiter(body, boundary, 0);
+    if (delim == std::string_view::npos) {
+      m_->Note("multipart boundary not found; body read as text");
+      return false;
+    }
+    while (true) {
+      size_t after = delim + 2 + boundary.size();
+      if (body.substr(after, 2) == "--") return true;  // closing delimiter
+      size_t start = NextLine(body, after);
+      size_t next = FindDelimiter(body, boundary, start);
+      if (next == std::string_view::npos) {
+        m_->Note("multipart closing boundary missing (truncated message?)");
+        ParsePart(body.substr(start), parent, depth, digest);
+        return true;
+      }
+      // The line break before a delimiter belongs to the delimiter.
+      size_t end = next > start ? next - 1 : start;
+      ParsePart(body.substr(start, end - start), parent, depth, digest);
+      if (m_->parts_.size() >= m_->limits_.max_parts) return true;
+      delim = next;
+    }
+  }
+
+  // True when part `idx` lies inside a returned original (below message/*).
+  bool InsideMessage(int idx) const {
+    for (int p = m_->parts_[idx].parent; p >= 0; p = m_->parts_[p].parent) {
+      if (EqualsIgnoreCase(m_->parts_[p].type, "message")) return true;
+    }
+    return false;
+  }
+
+  std::string_view BodyBytes(const Part& part) {
+    if (part.encoding == TransferEncoding::kBase64 || part.encoding == TransferEncoding::kQuotedPrintable) {
+      return m_->Own(DecodeTransfer(part.body, part.encoding, m_->limits_.max_decoded_bytes));
+    }
+    return part.body;
+  }
+
+  // Reads blank-line separated field groups from `text` into the DSN.
+  // With `inline_only`, stops at the first group holding no DSN field.
+  void ReadGroups(std::string_view text, bool inline_only) {
+    DeliveryStatus& dsn = m_->dsn_;
+    size_t pos = 0;
+    bool first_group = dsn.per_message.empty() && dsn.recipients.empty();
+    int last_group_kind = 0;  // 0 none, 1 per-message, 2 recipient
+    while (pos < text.size()) {
+      // Skip blank lines between groups.
+      while (pos < text.size()) {
+        size_t nl = NextLine(text, pos);
+        if (!Trim(text.substr(pos, nl - pos)).empty()) break;
+        pos = nl;
+      }
+      if (pos >= text.size()) break;
+      const auto begin = static_cast<uint32_t>(m_->fields_.size());
+      HeaderScan scan = ScanHeaders(text.substr(pos), m_->limits_, &m_->fields_);
+      const auto end = static_cast<uint32_t>(m_->fields_.size());
+      if (end == begin) break;  // not a field group: the DSN ends here
+      FieldGroup group(&m_->fields_, begin, end);
+      bool has_dsn_field = false;
+      for (const HeaderField& f : group) has_dsn_field = has_dsn_field || IsDsnFieldName(f.name);
+      if (inline_only && !has_dsn_field) {
+        m_->fields_.resize(begin);
+        break;
+      }
+      if (IsRecipientGroup(group)) {
+        dsn.recipients.push_back(group);
+        last_group_kind = 2;
+      } else if (first_group) {
+        dsn.per_message = group;
+        last_group_kind = 1;
+      } else if (last_group_kind == 2 && has_dsn_field) {
+        // A stray blank line split one recipient's fields: join them (the
+        // fields are contiguous in storage).
+        FieldGroup& prev = dsn.recipients.back();
+        prev = FieldGroup(&m_->fields_, static_cast<uint32_t>(prev.begin() - m_->fields_.data()), end);
+      }
+      first_group = false;
+      if (scan.body_offset == 0) break;
+      pos += scan.body_offset;
+    }
+  }
+
+  void FindDeliveryStatus() {
+    for (size_t i = 0; i < m_->parts_.size(); ++i) {
+      const Part& part = m_->parts_[i];
+      if ((EqualsIgnoreCase(part.type, "message") || EqualsIgnoreCase(part.type, "text")) &&
+          (EqualsIgnoreCase(part.subtype, "delivery-status") ||
+           EqualsIgnoreCase(part.subtype, "global-delivery-status"))) {
+        if (InsideMessage(static_cast<int>(i))) continue;
+        ReadGroups(BodyBytes(part), false);
+      }
+    }
+    if (!m_->dsn_.empty()) return;
+    // No report part: some servers write the fields into a text part or the
+    // plain body.
+    for (size_t i = 0; i < m_->parts_.size(); ++i) {
+      const Part& part = m_->parts_[i];
+      if (!part.IsText() || InsideMessage(static_cast<int>(i))) continue;
+      std::string_view text = BodyBytes(part);
+      size_t at = FindInlineDsnStart(text);
+      if (at == std::string_view::npos) continue;
+      ReadGroups(text.substr(at), true);
+      if (!m_->dsn_.recipients.empty()) {
+        m_->dsn_.inline_fields = true;
+        return;
+      }
+      m_->dsn_ = DeliveryStatus();
+    }
+  }
+
+  // The first line that starts a DSN field group in free text.
+  static size_t FindInlineDsnStart(std::string_view text) {
+    static constexpr std::string_view kStarts[] = {"Reporting-MTA:", "Final-Recipient:", "Original-Recipient:"};
+    size_t best = std::string_view::npos;
+    for (std::string_view s : kStarts) {
+      size_t from = 0;
+      while (true) {
+        size_t hit = FindIgnoreCase(text, s, from);
+        if (hit == std::string_view::npos) break;
+        if (hit == 0 || text[hit - 1] == '\n') {
+          if (hit < best) best = hit;
+          break;
+        }
+        from = hit + 1;
+      }
+    }
+    return best;
+  }
+
+  void FindFeedbackReport() {
+    for (const Part& part : m_->parts_) {
+      if (part.Is("message", "feedback-report")) {
+        std::string_view text = BodyBytes(part);
+        const auto begin = static_cast<uint32_t>(m_->fields_.size());
+        ScanHeaders(text, m_->limits_, &m_->fields_);
+        m_->feedback_ = FieldGroup(&m_->fields_, begin, static_cast<uint32_t>(m_->fields_.size()));
+        return;
+      }
+    }
+  }
+
+  void SetOriginal(const HeaderBlock& headers, int part) {
+    m_->original_ = headers;
+    m_->original_found_ = true;
+    m_->original_part_ = part;
+    std::string_view id = headers.Raw("Message-ID");
+    if (id.empty()) id = headers.Raw("Message-Id");
+    id = Trim(id);
+    size_t lt = id.find('<');
+    if (lt != std::string_view::npos) {
+      size_t gt = id.find('>', lt);
+      id = id.substr(lt + 1, gt == std::string_view::npos ? std::string_view::npos : gt - lt - 1);
+    }
+    size_t sp = id.find_first_of(" \t\n");
+    if (sp != std::string_view::npos) id = id.substr(0, sp);
+    m_->original_message_id_ = id;
+  }
+
+  void FindOriginal() {
+    const auto& parts = m_->parts_;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      const Part& part = parts[i];
+      if (EqualsIgnoreCase(part.type, "message") &&
+          (EqualsIgnoreCase(part.subtype, "rfc822") || EqualsIgnoreCase(part.subtype, "global"))) {
+        if (i + 1 < parts.size() && parts[i + 1].parent == static_cast<int>(i)) {
+          SetOriginal(parts[i + 1].headers, static_cast<int>(i + 1));
+          return;
+        }
+      }
+      if ((part.IsText() || EqualsIgnoreCase(part.type, "message")) &&
+          (EqualsIgnoreCase(part.subtype, "rfc822-headers") || EqualsIgnoreCase(part.subtype, "global-headers"))) {
+        std::string_view text = BodyBytes(part);
+        const auto begin = static_cast<uint32_t>(m_->fields_.size());
+        ScanHeaders(text, m_->limits_, &m_->fields_);
+        SetOriginal(HeaderBlock(&m_->fields_, begin, static_cast<uint32_t>(m_->fields_.size())), -1);
+        return;
+      }
+    }
+    // Quoted inline: a header block inside a text part or the plain body.
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const Part& part = parts[i];
+      if (!part.IsText() || InsideMessage(static_cast<int>(i))) continue;
+      if (FindInlineOriginal(BodyBytes(part))) return;
+    }
+  }
+
+  // Looks for a block of header lines holding a Message-ID (or, failing that,
+  // at least three header fields such as From/To/Subject/Date).
+  bool FindInlineOriginal(std::string_view text) {
+    static constexpr std::string_view kStarts[] = {
+        "Return-Path:", "Received:", "Message-ID:", "From:", "Date:", "Subject:", "To:", "MIME-Version:"};
+    HeaderBlock fallback;
+    bool have_fallback = false;
+    size_t pos = 0;
+    int blocks = 0;
+    while (pos < text.size() && blocks < 64) {
+      std::string_view line = text.substr(pos, NextLine(text, pos) - pos);
+      bool starts = false;
+      for (std::string_view s : kStarts) starts = starts || StartsWithIgnoreCase(line, s);
+      if (!starts) {
+        pos = NextLine(text, pos);
+        continue;
+      }
+      ++blocks;
+      const auto begin = static_cast<uint32_t>(m_->fields_.size());
+      HeaderScan scan = ScanHeaders(text.substr(pos), m_->limits_, &m_->fields_);
+      HeaderBlock block(&m_->fields_, begin, static_cast<uint32_t>(m_->fields_.size()));
+      if (block.Has("Message-ID")) {
+        SetOriginal(block, -1);
+        return true;
+      }
+      if (!have_fallback && block.size() >= 3) {
+        fallback = block;
+        have_fallback = true;
+      }
+      size_t advance = scan.body_offset == 0 ? NextLine(text, pos) - pos : scan.body_offset;
+      pos += advance;
+    }
+    if (have_fallback) {
+      SetOriginal(fallback, -1);
+      return true;
+    }
+    return false;
+  }
+
+  Message* m_;
+};
+
+Message::Message() = default;
+Message::~Message() = default;
+
+std::string_view Message::Own(std::string&& s) const {
+  owned_.push_back(std::move(s));
+  return owned_.back();
+}
+
+void Message::Note(std::string note) const {
+  for (const std::string& n : notes_) {
+    if (n == note) return;
+  }
+  notes_.push_back(std::move(note));
+}
+
+void Message::Parse(std::string_view raw, const Limits& limits) {
+  limits_ = limits;
+  parts_.clear();
+  fields_.clear();
+  dsn_ = DeliveryStatus();
+  feedback_ = FieldGroup();
+  original_ = HeaderBlock();
+  original_found_ = false;
+  original_part_ = -1;
+  original_message_id_ = {};
+  owned_.clear();
+  notes_.clear();
+
+  if (raw.size() > limits.max_message_bytes) {
+    Note("message exceeds " + std::to_string(limits.max_message_bytes) + " bytes; cut");
+    raw = raw.substr(0, limits.max_message_bytes);
+  }
+  if (std::memchr(raw.data(), '\r', raw.size()) != nullptr) {
+    NormalizeLineEndings(raw, &normalized_);
+    bytes_ = normalized_;
+  } else {
+    bytes_ = raw;
+  }
+  std::string_view text = bytes_;
+  // An mbox separator line before the headers is not part of the message.
+  if (text.starts_with("From ") || text.starts_with(">From ")) text = text.substr(NextLine(text, 0));
+  // Leading blank lines before the headers are noise, not an empty header section.
+  while (!text.empty() && text[0] == '\n') text.remove_prefix(1);
+  fields_.reserve(64);
+  Parser(this).Run(text);
+}
+
+bool Message::is_empty() const { return parts_.empty() || (parts_[0].headers.empty() && Trim(parts_[0].body).empty()); }
+
+std::string Message::DecodedText(const Part& part) const {
+  std::string_view bytes = part.body;
+  std::string transfer;
+  if (part.encoding == TransferEncoding::kBase64 || part.encoding == TransferEncoding::kQuotedPrintable) {
+    transfer = DecodeTransfer(bytes, part.encoding, limits_.max_decoded_bytes);
+    bytes = transfer;
+  }
+  if (bytes.size() > limits_.max_decoded_bytes) {
+    Note("decoded part exceeds " + std::to_string(limits_.max_decoded_bytes) + " bytes; cut");
+    bytes = bytes.substr(0, limits_.max_decoded_bytes);
+  }
+  std::string out = ToUtf8(bytes, part.charset);
+  if (out.size() > limits_.max_decoded_bytes) out.resize(limits_.max_decoded_bytes);
+  return out;
+}
+
+}  // namespace rebound::message

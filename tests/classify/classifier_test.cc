@@ -1,0 +1,106 @@
+#include "classify/classifier.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace rebound::classify {
+namespace {
+
+std::unique_ptr<Classifier> Make() {
+  std::string error;
+  auto c = Classifier::Create({}, &error);
+  EXPECT_NE(c, nullptr) << error;
+  return c;
+}
+
+std::string Example(const std::string& name) {
+  std::ifstream in(std::string(REBOUND_TEST_DATA) + "/../../examples/" + name, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Classifier, ClassifiesAStandardDsn) {
+  auto c = Make();
+  auto verdicts = c->ClassifyBytes(Example("dsn-unknown-user.eml"));
+  ASSERT_EQ(verdicts.size(), 1u);
+  const Verdict& v = verdicts[0];
+  EXPECT_EQ(v.finding.recipient, "jane.doe@example.org");
+  EXPECT_EQ(v.type, BounceType::kHard);
+  EXPECT_EQ(v.reason, Reason::kUnknownUser);
+  EXPECT_EQ(v.cause, formats::Cause::kUserUnknown);
+  EXPECT_EQ(v.finding.status, "5.1.1");
+  EXPECT_EQ(v.finding.reply_code, "550");
+  EXPECT_EQ(v.finding.remote_mta, "mail.example.org");
+  EXPECT_EQ(v.format, "rfc3464");
+  EXPECT_EQ(v.original_message_id, "send-000042@shop.example.net");
+  EXPECT_FALSE(v.evidence.empty());
+}
+
+TEST(Classifier, DelayedDsnIsPending) {
+  auto c = Make();
+  std::string raw =
+      "From: MAILER-DAEMON@x.example\nContent-Type: multipart/report; report-type=delivery-status; boundary=d\n\n"
+      "--d\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x.example\n\n"
+      "Final-Recipient: rfc822; a@b.example\nAction: delayed\nStatus: 4.4.1\n"
+      "Diagnostic-Code: smtp; 421 4.4.1 connection timed out\n--d--\n";
+  auto verdicts = c->ClassifyBytes(raw);
+  ASSERT_EQ(verdicts.size(), 1u);
+  EXPECT_EQ(verdicts[0].type, BounceType::kPending);
+  EXPECT_EQ(verdicts[0].finding.action, "delayed");
+}
+
+TEST(Classifier, NotABounceGivesOneNoneRecord) {
+  auto c = Make();
+  auto verdicts = c->ClassifyBytes("From: a@b.example\nSubject: hello\n\nJust a note.\n");
+  ASSERT_EQ(verdicts.size(), 1u);
+  EXPECT_EQ(verdicts[0].type, BounceType::kNone);
+  EXPECT_TRUE(verdicts[0].error.empty());
+}
+
+TEST(Classifier, EmptyInputIsAClearError) {
+  auto c = Make();
+  auto verdicts = c->ClassifyBytes("");
+  ASSERT_EQ(verdicts.size(), 1u);
+  EXPECT_FALSE(verdicts[0].error.empty());
+}
+
+TEST(Classifier, ReplyCodes) {
+  auto c = Make();
+  Verdict v = c->ClassifyReply("550 5.1.1 <a@b.example>: Recipient address rejected: User unknown");
+  EXPECT_EQ(v.type, BounceType::kHard);
+  EXPECT_EQ(v.finding.status, "5.1.1");
+  EXPECT_EQ(v.finding.reply_code, "550");
+  EXPECT_EQ(v.cause, formats::Cause::kUserUnknown);
+  Verdict t = c->ClassifyReply("452 4.2.2 Mailbox full");
+  EXPECT_EQ(t.type, BounceType::kSoft);
+  EXPECT_EQ(t.reason, Reason::kRecipientTemporary);
+  Verdict ok = c->ClassifyReply("250 2.1.5 Ok");
+  EXPECT_EQ(ok.type, BounceType::kNone);
+}
+
+TEST(Classifier, BadExtraRuleFileIsRejectedWithItsLine) {
+  std::string path = ::testing::TempDir() + "/bad-rules.tsv";
+  std::ofstream(path) << "# comment\n5.1.1\tuserunknown\nnot a rule\n";
+  ClassifierOptions options;
+  options.extra_status_rules = path;
+  std::string error;
+  EXPECT_EQ(Classifier::Create(options, &error), nullptr);
+  EXPECT_NE(error.find(":3:"), std::string::npos) << error;
+}
+
+TEST(Classifier, ExtraRulesWinOverBuiltIn) {
+  std::string path = ::testing::TempDir() + "/extra-rules.tsv";
+  std::ofstream(path) << "5.1.1\tsuspend\n";
+  ClassifierOptions options;
+  options.extra_status_rules = path;
+  std::string error;
+  auto c = Classifier::Create(options, &error);
+  ASSERT_NE(c, nullptr) << error;
+  EXPECT_EQ(c->ClassifyReply("550 5.1.1 gone").cause, formats::Cause::kSuspend);
+}
+
+}  // namespace
+}  // namespace rebound::classify

@@ -1,0 +1,39 @@
+#include "cli/output.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace rebound::cli {
+namespace {
+
+TEST(Output, JsonStringsAreEscapedAndValidUtf8) {
+  std::string out;
+  AppendJsonString("a\"b\\c\n\x01\xC3\xA9\xFF", &out);
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u0001\xC3\xA9\xEF\xBF\xBD\"");
+  EXPECT_NO_THROW(nlohmann::json::parse(out));
+}
+
+TEST(Output, RecordHasEveryContractField) {
+  classify::Verdict v;
+  v.format = "rfc3464";
+  v.finding.recipient = "a@b.example";
+  v.finding.status = "5.1.1";
+  v.cause = formats::Cause::kUserUnknown;
+  v.type = classify::BounceType::kHard;
+  v.reason = classify::Reason::kUnknownUser;
+  v.evidence = {"status 5.1.1"};
+  std::string out;
+  AppendJson(v, "x.eml", &out);
+  auto j = nlohmann::json::parse(out);
+  for (const char* key : {"file", "recipient", "type", "reason", "cause", "status", "reply_code", "action",
+                          "diagnostic", "remote_mta", "format", "original_message_id", "evidence"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["type"], "HARD");
+  EXPECT_EQ(j["reason"], "UNKNOWN_USER");
+  EXPECT_TRUE(j["reply_code"].is_null());
+  EXPECT_FALSE(j.contains("error"));
+}
+
+}  // namespace
+}  // namespace rebound::cli

@@ -1,0 +1,51 @@
+#include "message/charset.h"
+
+#include <gtest/gtest.h>
+
+namespace rebound::message {
+namespace {
+
+TEST(Charset, DeclaredCharsetsBecomeUtf8) {
+  EXPECT_EQ(ToUtf8("caf\xE9", "iso-8859-1"), "caf\xC3\xA9");
+  EXPECT_EQ(ToUtf8("\x93quoted\x94", "windows-1252"), "\xE2\x80\x9Cquoted\xE2\x80\x9D");
+  // "テスト" in Shift_JIS, EUC-JP and ISO-2022-JP.
+  const std::string test_utf8 = "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88";
+  EXPECT_EQ(ToUtf8("\x83\x65\x83\x58\x83\x67", "Shift_JIS"), test_utf8);
+  EXPECT_EQ(ToUtf8("\xA5\xC6\xA5\xB9\xA5\xC8", "euc-jp"), test_utf8);
+  EXPECT_EQ(ToUtf8("\x1B$B%F%9%H\x1B(B", "iso-2022-jp"), test_utf8);
+  // "Привет" in KOI8-R.
+  EXPECT_EQ(ToUtf8("\xF0\xD2\xC9\xD7\xC5\xD4", "koi8-r"), "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82");
+  // "中文" in GB2312 and Big5.
+  EXPECT_EQ(ToUtf8("\xD6\xD0\xCE\xC4", "gb2312"), "\xE4\xB8\xAD\xE6\x96\x87");
+  EXPECT_EQ(ToUtf8("\xA4\xA4\xA4\xE5", "big5"), "\xE4\xB8\xAD\xE6\x96\x87");
+}
+
+TEST(Charset, UndeclaredEightBitIsNeverDropped) {
+  EXPECT_EQ(ToUtf8("caf\xC3\xA9", ""), "caf\xC3\xA9");    // valid UTF-8 kept
+  EXPECT_EQ(ToUtf8("caf\xE9", ""), "caf\xC3\xA9");        // else windows-1252
+  EXPECT_EQ(ToUtf8("x\x81y", "us-ascii"), "x\xC2\x81y");  // even unassigned bytes
+  EXPECT_EQ(ToUtf8("\x1B$B%F%9%H\x1B(B", ""), "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88");
+}
+
+TEST(Charset, MislabelledUtf8IsRecognised) { EXPECT_EQ(ToUtf8("caf\xC3\xA9", "iso-8859-1"), "caf\xC3\xA9"); }
+
+TEST(Charset, UnknownCharsetFallsBackAndInvalidBytesAreMarked) {
+  EXPECT_EQ(ToUtf8("caf\xE9", "x-no-such-charset"), "caf\xC3\xA9");
+  EXPECT_EQ(ToUtf8("a\xFF"
+                   "b",
+                   "utf-8"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_TRUE(IsValidUtf8(ToUtf8("\x82\xA0\xFF\xFF", "shift_jis")));
+}
+
+TEST(Charset, Utf8Validation) {
+  EXPECT_TRUE(IsValidUtf8("plain"));
+  EXPECT_TRUE(IsValidUtf8("\xE2\x82\xAC"));
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));      // truncated
+}
+
+}  // namespace
+}  // namespace rebound::message

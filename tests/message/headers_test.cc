@@ -1,0 +1,75 @@
+#include "message/headers.h"
+
+#include <gtest/gtest.h>
+
+namespace rebound::message {
+namespace {
+
+std::vector<HeaderField> Scan(std::string_view text, HeaderScan* scan = nullptr, Limits limits = Limits()) {
+  std::vector<HeaderField> fields;
+  HeaderScan s = ScanHeaders(text, limits, &fields);
+  if (scan) *scan = s;
+  return fields;
+}
+
+TEST(Headers, ScansFieldsAndFindsBody) {
+  std::string_view text = "From: a@b.example\nSubject: hi\n\nbody\n";
+  HeaderScan scan;
+  auto fields = Scan(text, &scan);
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0].name, "From");
+  EXPECT_EQ(fields[0].value, "a@b.example");
+  EXPECT_EQ(text.substr(scan.body_offset), "body\n");
+}
+
+TEST(Headers, UnfoldsContinuationLines) {
+  std::vector<HeaderField> store = Scan("Subject: one\n  two\n\tthree\nX: y\n\n");
+  HeaderBlock block(&store, 0, static_cast<uint32_t>(store.size()));
+  EXPECT_EQ(block.Unfolded("subject"), "one two three");
+  EXPECT_EQ(block.Raw("X"), "y");
+  EXPECT_FALSE(block.Has("Missing"));
+}
+
+TEST(Headers, DecodesEncodedWordsInAnyCharset) {
+  EXPECT_EQ(DecodeEncodedWords("=?UTF-8?B?w6l0w6k=?="), "\xC3\xA9t\xC3\xA9");
+  EXPECT_EQ(DecodeEncodedWords("=?ISO-8859-1?Q?caf=E9?= ok"), "caf\xC3\xA9 ok");
+  // ISO-2022-JP, as Japanese carriers send it: "テスト".
+  EXPECT_EQ(DecodeEncodedWords("=?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?="), "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88");
+}
+
+TEST(Headers, NoHeaderSectionWhenFirstLineIsNotAField) {
+  HeaderScan scan;
+  auto fields = Scan("just some text\nmore\n", &scan);
+  EXPECT_TRUE(fields.empty());
+  EXPECT_EQ(scan.body_offset, 0u);
+}
+
+TEST(Headers, SectionWithoutBlankLineEndsAtFirstNonField) {
+  std::string_view text = "A: 1\nB: 2\nthis is the body\n";
+  HeaderScan scan;
+  auto fields = Scan(text, &scan);
+  EXPECT_EQ(fields.size(), 2u);
+  EXPECT_EQ(text.substr(scan.body_offset), "this is the body\n");
+}
+
+TEST(Headers, FieldLimitIsEnforcedAndNoted) {
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "X-Field: " + std::to_string(i) + "\n";
+  text += "\nbody";
+  Limits limits;
+  limits.max_header_fields = 10;
+  HeaderScan scan;
+  auto fields = Scan(text, &scan, limits);
+  EXPECT_EQ(fields.size(), 10u);
+  EXPECT_TRUE(scan.truncated);
+  EXPECT_EQ(std::string_view(text).substr(scan.body_offset), "body");
+}
+
+TEST(Headers, CaseInsensitiveSearch) {
+  EXPECT_EQ(FindIgnoreCase("Hello USER Unknown", "user unknown"), 6u);
+  EXPECT_EQ(FindIgnoreCase("abc", "abcd"), std::string_view::npos);
+  EXPECT_TRUE(StartsWithIgnoreCase("Final-Recipient: x", "final-recipient:"));
+}
+
+}  // namespace
+}  // namespace rebound::message

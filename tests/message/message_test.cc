@@ -1,0 +1,226 @@
+#include "message/message.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace rebound::message {
+namespace {
+
+std::string ReadExample(const std::string& name) {
+  std::ifstream in(std::string(REBOUND_TEST_DATA) + "/../../examples/" + name, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string ToCrlf(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n')
+      out += "\r\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string ToCr(const std::string& s) {
+  std::string out = s;
+  for (char& c : out) {
+    if (c == '\n') c = '\r';
+  }
+  return out;
+}
+
+TEST(Message, ReadsMimeTreeOfADsn) {
+  std::string raw = ReadExample("dsn-unknown-user.eml");
+  ASSERT_FALSE(raw.empty());
+  Message m;
+  m.Parse(raw);
+  ASSERT_EQ(m.parts().size(), 4u);
+  EXPECT_TRUE(m.root().Is("multipart", "report"));
+  EXPECT_TRUE(m.parts()[1].Is("text", "plain"));
+  EXPECT_EQ(m.parts()[1].charset, "us-ascii");
+  EXPECT_TRUE(m.parts()[2].Is("message", "delivery-status"));
+  EXPECT_TRUE(m.parts()[3].Is("text", "rfc822-headers"));
+  EXPECT_EQ(m.headers().Text("Subject"), "Undelivered Mail Returned to Sender");
+  EXPECT_TRUE(m.notes().empty());
+}
+
+TEST(Message, ReadsDeliveryStatusGroups) {
+  std::string raw = ReadExample("dsn-unknown-user.eml");
+  Message m;
+  m.Parse(raw);
+  const DeliveryStatus& dsn = m.delivery_status();
+  EXPECT_FALSE(dsn.inline_fields);
+  EXPECT_EQ(dsn.per_message.Unfolded("Reporting-MTA"), "dns; mx.example.org");
+  ASSERT_EQ(dsn.recipients.size(), 1u);
+  EXPECT_EQ(dsn.recipients[0].Raw("Status"), "5.1.1");
+  EXPECT_EQ(dsn.recipients[0].Unfolded("Diagnostic-Code"),
+            "smtp; 550 5.1.1 <jane.doe@example.org>: Recipient address rejected: User unknown in virtual "
+            "mailbox table");
+}
+
+TEST(Message, FindsReturnedOriginalAndItsMessageId) {
+  std::string raw = ReadExample("dsn-unknown-user.eml");
+  Message m;
+  m.Parse(raw);
+  ASSERT_NE(m.original_headers(), nullptr);
+  EXPECT_EQ(m.original_message_id(), "send-000042@shop.example.net");
+  EXPECT_EQ(m.original_headers()->Text("Subject"), "Autumn offers \xE2\x80\x94 20% off");
+}
+
+TEST(Message, LineEndingsDoNotChangeTheResult) {
+  std::string lf = ReadExample("dsn-unknown-user.eml");
+  for (const std::string& raw : {ToCrlf(lf), ToCr(lf)}) {
+    Message m;
+    m.Parse(raw);
+    ASSERT_EQ(m.parts().size(), 4u);
+    ASSERT_EQ(m.delivery_status().recipients.size(), 1u);
+    EXPECT_EQ(m.delivery_status().recipients[0].Raw("Status"), "5.1.1");
+    EXPECT_EQ(m.original_message_id(), "send-000042@shop.example.net");
+  }
+}
+
+TEST(Message, DescendsIntoMessageRfc822) {
+  std::string raw =
+      "From: mailer-daemon@x.example\nContent-Type: multipart/mixed; boundary=b1\n\n"
+      "--b1\nContent-Type: text/plain\n\nfailed\n"
+      "--b1\nContent-Type: message/rfc822\n\n"
+      "From: me@y.example\nMessage-ID: <abc@y.example>\nSubject: hi\n\nhello\n"
+      "--b1--\n";
+  Message m;
+  m.Parse(raw);
+  ASSERT_EQ(m.parts().size(), 4u);
+  EXPECT_EQ(m.parts()[3].parent, 2);
+  EXPECT_EQ(m.parts()[3].depth, 2);
+  EXPECT_EQ(m.original_part(), 3);
+  EXPECT_EQ(m.original_message_id(), "abc@y.example");
+}
+
+TEST(Message, DecodesBase64AndQuotedPrintableWithCharsets) {
+  std::string raw =
+      "Content-Type: multipart/mixed; boundary=\"xx\"\n\n"
+      "--xx\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n"
+      "caf=E9 soft=\nbreak\n"
+      "--xx\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+      "w6l0w6kK\n"
+      "--xx--\n";
+  Message m;
+  m.Parse(raw);
+  ASSERT_EQ(m.parts().size(), 3u);
+  EXPECT_EQ(m.DecodedText(m.parts()[1]), "caf\xC3\xA9 softbreak");
+  EXPECT_EQ(m.DecodedText(m.parts()[2]), "\xC3\xA9t\xC3\xA9\n");
+}
+
+TEST(Message, ReadsBase64EncodedDeliveryStatus) {
+  std::string raw =
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=zz\n\n"
+      "--zz\nContent-Type: message/delivery-status\nContent-Transfer-Encoding: base64\n\n"
+      // "Reporting-MTA: dns; a\n\nFinal-Recipient: rfc822; x@y\nStatus: 5.2.2\n"
+      "UmVwb3J0aW5nLU1UQTogZG5zOyBhCgpGaW5hbC1SZWNpcGllbnQ6IHJmYzgyMjsgeEB5ClN0YXR1czogNS4yLjIK\n"
+      "--zz--\n";
+  Message m;
+  m.Parse(raw);
+  ASSERT_EQ(m.delivery_status().recipients.size(), 1u);
+  EXPECT_EQ(m.delivery_status().recipients[0].Raw("Status"), "5.2.2");
+}
+
+TEST(Message, FindsDsnFieldsWrittenInline) {
+  std::string raw =
+      "From: MAILER-DAEMON@x.example\nSubject: Returned mail\n\n"
+      "The following address failed:\n\n"
+      "Reporting-MTA: dns; x.example\n\n"
+      "Final-Recipient: RFC822; <who@y.example>\nAction: failed\nStatus: 5.1.1\n\n"
+      "Return-Path: <me@z.example>\nMessage-Id: <orig@z.example>\nFrom: me@z.example\n\nbody\n";
+  Message m;
+  m.Parse(raw);
+  const DeliveryStatus& dsn = m.delivery_status();
+  EXPECT_TRUE(dsn.inline_fields);
+  ASSERT_EQ(dsn.recipients.size(), 1u);
+  EXPECT_EQ(dsn.recipients[0].Raw("Action"), "failed");
+  EXPECT_EQ(m.original_message_id(), "orig@z.example");
+}
+
+TEST(Message, ReadsFeedbackReport) {
+  std::string raw =
+      "Content-Type: multipart/report; report-type=feedback-report; boundary=fb\n\n"
+      "--fb\nContent-Type: text/plain\n\nThis is an abuse report\n"
+      "--fb\nContent-Type: message/feedback-report\n\n"
+      "Feedback-Type: abuse\nUser-Agent: Example/1.0\nVersion: 1\nOriginal-Rcpt-To: <c@d.example>\n"
+      "--fb--\n";
+  Message m;
+  m.Parse(raw);
+  EXPECT_EQ(m.feedback_report().Raw("Feedback-Type"), "abuse");
+  EXPECT_EQ(m.feedback_report().Raw("Original-Rcpt-To"), "<c@d.example>");
+}
+
+TEST(Message, TruncatedMultipartKeepsWhatArrivedAndNotes) {
+  std::string raw =
+      "Content-Type: multipart/report; boundary=tt\n\n"
+      "--tt\nContent-Type: message/delivery-status\n\n"
+      "Final-Recipient: rfc822; a@b.example\nAction: failed\nStat";
+  Message m;
+  m.Parse(raw);
+  ASSERT_EQ(m.delivery_status().recipients.size(), 1u);
+  EXPECT_EQ(m.delivery_status().recipients[0].Raw("Action"), "failed");
+  ASSERT_FALSE(m.notes().empty());
+  EXPECT_NE(m.notes()[0].find("truncated"), std::string::npos);
+}
+
+TEST(Message, DeepNestingStopsAtTheDepthLimit) {
+  std::string raw;
+  const int levels = 200;
+  for (int i = 0; i < levels; ++i)
+    raw += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\n\n--b" + std::to_string(i) + "\n";
+  raw += "Content-Type: text/plain\n\ndeep\n";
+  Limits limits;
+  limits.max_mime_depth = 8;
+  Message m;
+  m.Parse(raw, limits);
+  EXPECT_LE(m.parts().size(), 9u);
+  for (const Part& p : m.parts()) EXPECT_LE(p.depth, 8);
+  ASSERT_FALSE(m.notes().empty());
+}
+
+TEST(Message, OversizedMessageIsCutAndNoted) {
+  std::string raw = "Subject: big\n\n" + std::string(10000, 'x');
+  Limits limits;
+  limits.max_message_bytes = 1000;
+  Message m;
+  m.Parse(raw, limits);
+  EXPECT_EQ(m.bytes().size(), 1000u);
+  ASSERT_FALSE(m.notes().empty());
+}
+
+TEST(Message, BinaryJunkAndEmptyInputAreHandled) {
+  Message m;
+  m.Parse("");
+  EXPECT_TRUE(m.is_empty());
+  std::string junk;
+  for (int i = 0; i < 5000; ++i) junk.push_back(static_cast<char>((i * 7919) & 0xFF));
+  m.Parse(junk);
+  EXPECT_FALSE(m.parts().empty());
+}
+
+TEST(Message, ReuseResetsEverything) {
+  std::string raw = ReadExample("dsn-unknown-user.eml");
+  Message m;
+  m.Parse(raw);
+  m.Parse("Subject: plain\n\nhello\n");
+  EXPECT_EQ(m.parts().size(), 1u);
+  EXPECT_TRUE(m.delivery_status().empty());
+  EXPECT_EQ(m.original_headers(), nullptr);
+  EXPECT_TRUE(m.original_message_id().empty());
+}
+
+TEST(Message, SkipsLeadingMboxSeparator) {
+  Message m;
+  m.Parse("From MAILER-DAEMON Thu Dec 22 17:54:04 2015\nSubject: x\n\nbody\n");
+  EXPECT_EQ(m.headers().Raw("Subject"), "x");
+}
+
+}  // namespace
+}  // namespace rebound::message

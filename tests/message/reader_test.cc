@@ -1,0 +1,103 @@
+#include "message/reader.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace rebound::message {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ReaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("rebound-reader-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Write(const std::string& name, const std::string& bytes) {
+    fs::create_directories((dir_ / name).parent_path());
+    std::ofstream(dir_ / name, std::ios::binary) << bytes;
+  }
+  std::vector<std::pair<std::string, std::string>> ReadAll(const std::string& path, ReadOptions options = {}) {
+    std::vector<std::pair<std::string, std::string>> got;
+    ok_ = ReadMessages(
+        path, options, [&](std::string_view n, std::string_view b) { got.emplace_back(n, b); },
+        [&](std::string_view n, std::string_view e) { errors_.emplace_back(n); });
+    return got;
+  }
+  fs::path dir_;
+  bool ok_ = false;
+  std::vector<std::string> errors_;
+};
+
+TEST_F(ReaderTest, WalksDirectoriesInSortedOrder) {
+  Write("b/2.eml", "Subject: 2\n\n");
+  Write("a.eml", "Subject: a\n\n");
+  Write("b/1.eml", "Subject: 1\n\n");
+  auto got = ReadAll(dir_.string());
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].first, dir_.string() + "/a.eml");
+  EXPECT_EQ(got[1].first, dir_.string() + "/b/1.eml");
+  EXPECT_EQ(got[2].first, dir_.string() + "/b/2.eml");
+  EXPECT_TRUE(ok_);
+}
+
+TEST_F(ReaderTest, SplitsMboxWithAnyLineEnding) {
+  const std::string mbox =
+      "From a@b Thu Jan  1 00:00:00 2015\nSubject: one\n\nbody From here\n\n"
+      "From c@d Thu Jan  1 00:00:01 2015\nSubject: two\n\nFrom the start\n";
+  for (const std::string& eol : {"\n", "\r\n", "\r"}) {
+    std::string text;
+    for (char c : mbox) {
+      if (c == '\n')
+        text += eol;
+      else
+        text += c;
+    }
+    Write("box", text);
+    auto got = ReadAll((dir_ / "box").string());
+    ASSERT_EQ(got.size(), 2u) << "eol size " << eol.size();
+    EXPECT_EQ(got[0].first, (dir_ / "box").string() + "#1");
+    EXPECT_EQ(got[1].first, (dir_ / "box").string() + "#2");
+    EXPECT_EQ(got[0].second.substr(0, 12), "Subject: one");
+    EXPECT_NE(got[1].second.find("From the start"), std::string::npos);
+  }
+}
+
+TEST_F(ReaderTest, OversizedMessagesAreCappedNotBuffered) {
+  Write("big.eml", "Subject: big\n\n" + std::string(1 << 20, 'x'));
+  ReadOptions options;
+  options.max_message_bytes = 1000;
+  auto got = ReadAll((dir_ / "big.eml").string(), options);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].second.size(), 1001u);  // one byte over tells the parser to note the cut
+}
+
+TEST_F(ReaderTest, UnreadableInputIsReportedAndOthersStillRead) {
+  Write("ok.eml", "Subject: ok\n\n");
+  std::vector<std::string> names;
+  bool ok = true;
+  for (const std::string p : {(dir_ / "missing").string(), (dir_ / "ok.eml").string()}) {
+    ok = ReadMessages(
+             p, {}, [&](std::string_view n, std::string_view) { names.emplace_back(n); },
+             [&](std::string_view n, std::string_view) { errors_.emplace_back(n); }) &&
+         ok;
+  }
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(errors_.size(), 1u);
+  EXPECT_EQ(names.size(), 1u);
+}
+
+TEST_F(ReaderTest, EmptyFileIsOneEmptyMessage) {
+  Write("empty", "");
+  auto got = ReadAll((dir_ / "empty").string());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].second.empty());
+}
+
+}  // namespace
+}  // namespace rebound::message
