@@ -1,22 +1,33 @@
 // The one place that lists every bounce format, in the order they are
-// tried: structured reports first, then formats recognised by their own
-// marks, then auto-replies, then the last-resort header.
+// tried: complaints and structured reports of known MTAs first, then the
+// generic RFC 3464 decoder, then formats recognised by their own marks,
+// then auto-replies, then the last-resort header.
 #include <array>
 
 #include "formats/formats.h"
 
 namespace rebound::formats {
 
-bool DecodeArf(const message::Message&, Report*);
-bool DecodeRfc3464(const message::Message&, Report*);
-bool DecodeRfc3834(const message::Message&, Report*);
-bool DecodeXFailedRecipients(const message::Message&, Report*);
+#define REBOUND_DECODER(fn) bool fn(const message::Message&, Report*);
+// clang-format off
+REBOUND_DECODER(DecodeArf)
+REBOUND_DECODER(DecodeRfc3464)
+REBOUND_DECODER(DecodeRfc3834)
+REBOUND_DECODER(DecodeXFailedRecipients)
+// group-a declarations
+// group-b declarations
+// clang-format on
+#undef REBOUND_DECODER
 
 namespace {
 
 constexpr std::array kDecoders = {
     Decoder{"arf", DecodeArf},
+    // group-a before-rfc3464
+    // group-b before-rfc3464
     Decoder{"rfc3464", DecodeRfc3464},
+    // group-a after-rfc3464
+    // group-b after-rfc3464
     Decoder{"rfc3834", DecodeRfc3834},
     Decoder{"x-failed-recipients", DecodeXFailedRecipients},
 };
