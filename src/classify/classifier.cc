@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "classify/status_table.h"
+#include "classify/rules.h"
 #include "formats/util.h"
 #include "message/headers.h"
 
@@ -16,7 +16,7 @@ namespace rebound::classify {
 using formats::Cause;
 
 struct Classifier::Rules {
-  StatusTable status;
+  RuleSet set;
 };
 
 namespace {
@@ -32,6 +32,9 @@ bool ReadWholeFile(const std::string& path, std::string* out, std::string* error
   *out = ss.str();
   return true;
 }
+
+// Enough of a notification to hold its explanation, not a whole message.
+constexpr size_t kMaxNotificationBytes = 4096;
 
 Permanence PermanenceOf(const formats::Finding& f, std::string* why) {
   if (f.action == "delayed") {
@@ -60,35 +63,82 @@ Classifier::Classifier(ClassifierOptions options, std::unique_ptr<Rules> rules)
 Classifier::~Classifier() = default;
 
 std::unique_ptr<Classifier> Classifier::Create(const ClassifierOptions& options, std::string* error) {
+  using rebound::rules::File;
   auto rules = std::make_unique<Rules>();
-  if (!rules->status.Load(rebound::rules::File("status.tsv"), "rules/status.tsv", error)) return nullptr;
-  if (!options.extra_status_rules.empty()) {
+  RuleSet& set = rules->set;
+  if (!set.AddStatusCodes(File("status.tsv"), "rules/status.tsv", error) ||
+      !set.AddPseudoStatus(File("pseudo-status.tsv"), "rules/pseudo-status.tsv", error)) {
+    return nullptr;
+  }
+  // User rules load next: their status lines override the table, and their
+  // phrase rules get the smallest ids, so they win.
+  if (!options.extra_rules.empty()) {
     std::string text;
-    if (!ReadWholeFile(options.extra_status_rules, &text, error)) return nullptr;
-    if (!rules->status.Load(text, options.extra_status_rules, error)) return nullptr;
+    if (!ReadWholeFile(options.extra_rules, &text, error)) return nullptr;
+    if (!set.AddUserRules(text, options.extra_rules, error)) return nullptr;
+  }
+  if (!set.AddPhrases(File("dmarc.tsv"), "rules/dmarc.tsv", true, error) ||
+      !set.AddProviders(File("providers.tsv"), "rules/providers.tsv", error) ||
+      !set.AddPhrases(File("phrases.tsv"), "rules/phrases.tsv", false, error) || !set.Compile(error)) {
+    return nullptr;
   }
   return std::unique_ptr<Classifier>(new Classifier(options, std::move(rules)));
 }
 
-void Classifier::Judge(Verdict* v) const {
+void Classifier::Judge(Verdict* v, std::string_view notification) const {
   formats::Finding& f = v->finding;
+  const RuleSet& rules = rules_->set;
   std::string type_why;
   Permanence permanence = PermanenceOf(f, &type_why);
+  bool sender_dmarc = false;
   if (f.cause != Cause::kUndefined) {
     v->cause = f.cause;
     v->evidence.push_back(f.cause_evidence.empty() ? "cause: format " + std::string(v->format) : f.cause_evidence);
-  } else if (!f.status.empty()) {
-    Cause c = rules_->status.Lookup(f.status);
-    if (c != Cause::kUndefined) {
-      v->cause = c;
-      v->evidence.push_back("status " + f.status);
+  } else {
+    std::string_view domain;
+    if (size_t at = f.recipient.rfind('@'); at != std::string::npos)
+      domain = std::string_view(f.recipient).substr(at + 1);
+    RuleMatch match;
+    bool found = false;
+    if (!f.diagnostic.empty()) found = rules.Find(NormalizeDiagnostic(f.diagnostic), f.remote_mta, domain, &match);
+    if (!found && !f.status.empty()) {
+      Cause c = rules.status().Lookup(f.status);
+      if (c != Cause::kUndefined) {
+        match.cause = c;
+        match.evidence = "status " + f.status;
+        found = true;
+      }
+    }
+    if (!found && f.diagnostic.empty() && !notification.empty()) {
+      found = rules.Find(NormalizeDiagnostic(notification), f.remote_mta, domain, &match);
+      if (found) match.evidence += " in the notification text";
+    }
+    if (found) {
+      v->cause = match.cause;
+      sender_dmarc = match.sender_dmarc;
+      v->evidence.push_back(match.evidence);
+    } else if (f.action == "delayed") {
+      v->cause = Cause::kExpired;  // still retrying: the delivery is late
+      v->evidence.push_back("cause: Action delayed, no specific text");
+    } else if (!f.diagnostic.empty()) {
+      v->cause = Cause::kOnHold;  // the server explained, but nothing we know
+      v->evidence.push_back("cause: diagnostic text matches no rule");
     }
   }
   if (v->cause == Cause::kDelivered && f.action == "failed") v->cause = Cause::kUndefined;
-  TypeReason tr = Decide(v->cause, permanence, false);
+  TypeReason tr = Decide(v->cause, permanence, sender_dmarc);
   v->type = tr.type;
   v->reason = tr.reason;
-  if (!type_why.empty() && tr.type != BounceType::kNone) v->evidence.push_back(type_why);
+  if (tr.type == BounceType::kNone) return;
+  if (f.status.empty()) {
+    const bool transient = permanence == Permanence::kTransient || permanence == Permanence::kDelayed;
+    std::string_view pseudo = rules.PseudoStatus(v->cause, transient);
+    if (!pseudo.empty()) {
+      f.status = std::string(pseudo);
+      v->evidence.push_back("status: none in the message; " + f.status + " stands for the cause");
+    }
+  }
+  if (!type_why.empty()) v->evidence.push_back(type_why);
 }
 
 void Classifier::Classify(const message::Message& message, std::vector<Verdict>* out) const {
@@ -115,13 +165,21 @@ void Classifier::ClassifyParsed(const message::Message& message, std::vector<Ver
     out->push_back(std::move(v));
     return;
   }
+  // The notification text is read only when a finding has no diagnostic.
+  std::string notification;
+  bool notification_read = false;
   for (formats::Finding& f : report.findings) {
     Verdict v;
     v.finding = std::move(f);
     v.format = report.format;
     v.original_message_id = std::string(message.original_message_id());
     if (!report.evidence.empty()) v.evidence.push_back(report.evidence);
-    Judge(&v);
+    if (v.finding.diagnostic.empty() && !notification_read) {
+      notification = formats::FirstTextBody(message);
+      if (notification.size() > kMaxNotificationBytes) notification.resize(kMaxNotificationBytes);
+      notification_read = true;
+    }
+    Judge(&v, notification);
     out->push_back(std::move(v));
   }
 }
@@ -151,7 +209,7 @@ Verdict Classifier::ClassifyReply(std::string_view reply) const {
   if (v.finding.reply_code.empty() && v.finding.status.empty()) {
     v.finding.action = "failed";
   }
-  Judge(&v);
+  Judge(&v, {});
   return v;
 }
 

@@ -18,8 +18,9 @@
 namespace rebound::classify {
 
 struct ClassifierOptions {
-  // A status.tsv-format file of extra rules, loaded after the built-in ones.
-  std::string extra_status_rules;
+  // A file of extra rules (status, phrase or provider lines, see
+  // rules/README.md) that win over the built-in ones.
+  std::string extra_rules;
   message::Limits limits;
 };
 
@@ -49,7 +50,9 @@ class Classifier {
   struct Rules;
   Classifier(ClassifierOptions options, std::unique_ptr<Rules> rules);
   void ClassifyParsed(const message::Message& message, std::vector<Verdict>* out) const;
-  void Judge(Verdict* v) const;
+  // Decides cause, type and reason of one finding; `notification` is the
+  // human-readable text, read when the finding has no diagnostic.
+  void Judge(Verdict* v, std::string_view notification) const;
 
   ClassifierOptions options_;
   std::unique_ptr<Rules> rules_;

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Rebound: bounce classification and management"};
   app.require_subcommand(1);
   rebound::classify::ClassifierOptions options;
-  app.add_option("--rules", options.extra_status_rules, "extra status rules (status.tsv format), win over built-in");
+  app.add_option("--rules", options.extra_rules, "extra rules (status, phrase or provider lines; see rules/README.md), win over built-in");
   auto& limits = options.limits;
   app.add_option("--max-message-bytes", limits.max_message_bytes, "cut messages larger than this")
       ->capture_default_str();

@@ -1,7 +1,7 @@
 // The one place that lists every bounce format, in the order they are
 // tried: complaints and structured reports of known MTAs first, then the
 // generic RFC 3464 decoder, then formats recognised by their own marks,
-// then auto-replies, then the last-resort header.
+// then auto-replies, then the generic reading of a mailer-daemon notice.
 #include <array>
 
 #include "formats/formats.h"
@@ -13,7 +13,7 @@ namespace rebound::formats {
 REBOUND_DECODER(DecodeArf)
 REBOUND_DECODER(DecodeRfc3464)
 REBOUND_DECODER(DecodeRfc3834)
-REBOUND_DECODER(DecodeXFailedRecipients)
+REBOUND_DECODER(DecodeGeneric)
 // group-a declarations
 // group-b declarations
 // clang-format on
@@ -29,7 +29,7 @@ constexpr std::array kDecoders = {
     // group-a after-rfc3464
     // group-b after-rfc3464
     Decoder{"rfc3834", DecodeRfc3834},
-    Decoder{"x-failed-recipients", DecodeXFailedRecipients},
+    Decoder{"generic", DecodeGeneric},
 };
 
 }  // namespace

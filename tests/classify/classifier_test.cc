@@ -85,7 +85,7 @@ TEST(Classifier, BadExtraRuleFileIsRejectedWithItsLine) {
   std::string path = ::testing::TempDir() + "/bad-rules.tsv";
   std::ofstream(path) << "# comment\n5.1.1\tuserunknown\nnot a rule\n";
   ClassifierOptions options;
-  options.extra_status_rules = path;
+  options.extra_rules = path;
   std::string error;
   EXPECT_EQ(Classifier::Create(options, &error), nullptr);
   EXPECT_NE(error.find(":3:"), std::string::npos) << error;
@@ -95,7 +95,7 @@ TEST(Classifier, ExtraRulesWinOverBuiltIn) {
   std::string path = ::testing::TempDir() + "/extra-rules.tsv";
   std::ofstream(path) << "5.1.1\tsuspend\n";
   ClassifierOptions options;
-  options.extra_status_rules = path;
+  options.extra_rules = path;
   std::string error;
   auto c = Classifier::Create(options, &error);
   ASSERT_NE(c, nullptr) << error;

@@ -1,0 +1,84 @@
+// The classification rules as data: phrase rules over a server's diagnostic
+// text, rules for one receiving provider, phrases that mark the sender's own
+// DMARC policy, the status-code table, and the codes used when a message
+// states none. Formats are described in rules/README.md.
+//
+// All phrase-like rules live in one vectorscan database so that one pass
+// over a text finds every candidate; the rule with the smallest id whose
+// provider (if any) fits wins. Ids follow load order: user rules, then
+// DMARC phrases, provider rules, general phrases.
+//
+// Build with Add*() then Compile(); after that a RuleSet is immutable and
+// thread-safe.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "classify/phrase_matcher.h"
+#include "classify/status_table.h"
+#include "formats/vocabulary.h"
+
+namespace rebound::classify {
+
+struct RuleMatch {
+  formats::Cause cause = formats::Cause::kUndefined;
+  bool sender_dmarc = false;  // the sender domain's own DMARC policy refused it
+  std::string evidence;       // "phrase: user unknown (rules/phrases.tsv:812)"
+};
+
+class RuleSet {
+ public:
+  // "CAUSE<TAB>PATTERN" lines. `dmarc` marks rules meaning the sender
+  // domain's own DMARC policy.
+  bool AddPhrases(std::string_view text, std::string_view source, bool dmarc, std::string* error);
+  // "HOST_SUFFIX<TAB>CAUSE<TAB>PATTERN" lines.
+  bool AddProviders(std::string_view text, std::string_view source, std::string* error);
+  // "CODE<TAB>CAUSE" lines.
+  bool AddStatusCodes(std::string_view text, std::string_view source, std::string* error);
+  // "CAUSE<TAB>PERMANENT<TAB>TRANSIENT" lines.
+  bool AddPseudoStatus(std::string_view text, std::string_view source, std::string* error);
+  // A user's file mixing the three kinds, told apart by shape: three fields
+  // are a provider rule, "CODE<TAB>CAUSE" a status rule, else a phrase.
+  bool AddUserRules(std::string_view text, std::string_view source, std::string* error);
+
+  bool Compile(std::string* error);
+
+  // The first rule matching `normalized` text (see NormalizeDiagnostic).
+  // Provider rules count only when their suffix matches `remote_host` or
+  // `recipient_domain` on a label boundary.
+  bool Find(std::string_view normalized, std::string_view remote_host, std::string_view recipient_domain,
+            RuleMatch* out) const;
+
+  const StatusTable& status() const { return status_; }
+  // The x.0.9xx code for a cause when the message states no status.
+  std::string_view PseudoStatus(formats::Cause cause, bool transient) const;
+
+ private:
+  struct Rule {
+    formats::Cause cause;
+    bool dmarc;
+    std::string host_suffix;  // empty: any provider
+    std::string pattern;
+    std::string source;
+  };
+  bool AddRule(Rule rule, std::string* error);
+
+  std::vector<Rule> rules_;
+  PhraseMatcher matcher_;
+  StatusTable status_;
+  std::array<std::array<std::string, 2>, formats::kCauseCount> pseudo_;
+};
+
+// The text rules are matched against: multi-line SMTP replies joined
+// without their "550-5.7.1 " continuation prefixes, blanks collapsed, ASCII
+// lowercased, e-mail addresses replaced by "<addr>" so that a local part
+// such as "blocked@" never triggers a rule.
+std::string NormalizeDiagnostic(std::string_view text);
+
+// True when `host` is `suffix` or ends with "." + suffix (case-insensitive).
+bool HostMatchesSuffix(std::string_view host, std::string_view suffix);
+
+}  // namespace rebound::classify

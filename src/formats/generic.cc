@@ -1,0 +1,143 @@
+// The last resort for bounces that no known format claimed: a notice from a
+// mailer daemon (or one naming X-Failed-Recipients) whose text mentions the
+// failed addresses. Each address gets the paragraph around it as its
+// diagnostic, so the classifier's rules can still read what the server said.
+#include "formats/formats.h"
+#include "formats/util.h"
+#include "message/headers.h"
+
+namespace rebound::formats {
+
+using message::FindIgnoreCase;
+
+namespace {
+
+constexpr size_t kMaxRecipients = 50;
+constexpr size_t kMaxDiagnosticLines = 6;
+
+bool LooksLikeBounce(const message::HeaderBlock& h) {
+  std::string from = message::ToLower(h.Unfolded("From"));
+  for (std::string_view s : {"mailer-daemon", "postmaster", "mail delivery", "mail administrator", "mailadmin",
+                             "mail-daemon", "nobody@", "mail system"}) {
+    if (from.find(s) != std::string::npos) return true;
+  }
+  std::string subject = message::ToLower(h.Text("Subject"));
+  for (std::string_view s :
+       {"undeliver", "undelivered", "returned mail", "delivery fail", "delivery status", "failure notice",
+        "mail failed", "not delivered", "could not be delivered", "delivery problem", "non remis", "unzustellbar",
+        "nondeliverable", "mail delivery", "rejected", "bounce"}) {
+    if (subject.find(s) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool IsDelayNotice(const message::HeaderBlock& h) {
+  std::string subject = message::ToLower(h.Text("Subject"));
+  return subject.find("delayed") != std::string::npos || subject.find("warning") != std::string::npos ||
+         subject.find("delivery status notification (delay)") != std::string::npos;
+}
+
+// The notice without the returned original: it ends where a quoted header
+// block begins.
+std::string_view NoticeOnly(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    for (std::string_view h : {"Received: ", "Return-Path: ", "Message-ID: ", "DKIM-Signature: "}) {
+      if (message::StartsWithIgnoreCase(line, h)) return text.substr(0, pos);
+    }
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  return text;
+}
+
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    lines.push_back(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  return lines;
+}
+
+bool IsRoleAddress(std::string_view addr) {
+  return addr.starts_with("mailer-daemon@") || addr.starts_with("postmaster@") || addr.starts_with("root@");
+}
+
+// The paragraph of `lines` that mentions `address`, joined on one line.
+std::string DiagnosticFor(const std::vector<std::string_view>& lines, std::string_view address) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (FindIgnoreCase(lines[i], address) == std::string_view::npos) continue;
+    std::string out(message::Trim(lines[i]));
+    for (size_t j = i + 1; j < lines.size() && j <= i + kMaxDiagnosticLines; ++j) {
+      std::string_view next = message::Trim(lines[j]);
+      if (next.empty() || ExtractAddress(next) != "") break;
+      out += " ";
+      out += next;
+    }
+    return out;
+  }
+  return {};
+}
+
+}  // namespace
+
+bool DecodeGeneric(const message::Message& m, Report* report) {
+  const message::HeaderBlock& h = m.headers();
+  std::string failed = h.Unfolded("X-Failed-Recipients");
+  if (failed.empty() && !LooksLikeBounce(h)) return false;
+  std::string body = FirstTextBody(m);
+  std::string_view notice = NoticeOnly(body);
+  std::vector<std::string_view> lines = Lines(notice);
+
+  std::vector<std::string> recipients;
+  auto add = [&](std::string addr) {
+    if (addr.empty() || recipients.size() >= kMaxRecipients) return;
+    for (const std::string& r : recipients) {
+      if (r == addr) return;
+    }
+    recipients.push_back(std::move(addr));
+  };
+  if (!failed.empty()) {
+    size_t pos = 0;
+    while (pos < failed.size()) {
+      size_t comma = failed.find(',', pos);
+      add(ExtractAddress(failed.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos)));
+      pos = comma == std::string::npos ? failed.size() : comma + 1;
+    }
+    report->evidence = "format: X-Failed-Recipients header";
+  } else {
+    // Addresses in the notice, except the bounce's own sender and recipient.
+    std::string to = ExtractAddress(h.Unfolded("To"));
+    std::string from = ExtractAddress(h.Unfolded("From"));
+    for (std::string_view line : lines) {
+      if (line.find('@') == std::string_view::npos) continue;
+      std::string addr = ExtractAddress(line);
+      if (addr == to || addr == from || IsRoleAddress(addr)) continue;
+      add(std::move(addr));
+    }
+    if (recipients.empty() && m.original_headers() != nullptr) {
+      add(ExtractAddress(m.original_headers()->Unfolded("To")));
+    }
+    report->evidence = "format: mailer-daemon notice";
+  }
+  if (recipients.empty()) return false;
+  report->format = "generic";
+  const bool delayed = IsDelayNotice(h);
+  for (std::string& r : recipients) {
+    Finding f;
+    f.recipient = std::move(r);
+    f.action = delayed ? "delayed" : "failed";
+    f.diagnostic = DiagnosticFor(lines, f.recipient);
+    FillCodesFromDiagnostic(&f);
+    report->findings.push_back(std::move(f));
+  }
+  return true;
+}
+
+}  // namespace rebound::formats
