@@ -54,3 +54,25 @@ BENCHMARK(BM_ClassifyReply);
 
 }  // namespace
 }  // namespace rebound::bench
+
+namespace rebound::bench {
+namespace {
+
+// The phrase database over a long notification text (the fallback path).
+void BM_ClassifyReplyLongText(benchmark::State& state) {
+  std::string text = "550 5.1.1 ";
+  while (text.size() < static_cast<size_t>(state.range(0))) {
+    text += "This is the mail system at host mx.example.org. I'm sorry to have to inform you that your message "
+            "could not be delivered to one or more recipients. ";
+  }
+  const classify::Classifier& c = TheClassifier();
+  for (auto _ : state) {
+    classify::Verdict v = c.ClassifyReply(text);
+    benchmark::DoNotOptimize(v);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_ClassifyReplyLongText)->Arg(128)->Arg(2048);
+
+}  // namespace
+}  // namespace rebound::bench

@@ -12,8 +12,8 @@ WORK=${TMPDIR:-/tmp}/rebound-bench-corpus
 if [[ ! -f "$WORK/.done-$TARGET_MB" ]]; then
   rm -rf "$WORK"
   mkdir -p "$WORK"
-  src_kb=$(du -sk "$SRC" | cut -f1)
-  copies=$(( (TARGET_MB * 1024 + src_kb - 1) / src_kb ))
+  src_bytes=$(find "$SRC" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+  copies=$(( (TARGET_MB * 1000000 + src_bytes - 1) / src_bytes ))
   for i in $(seq -w 1 "$copies"); do cp -r "$SRC" "$WORK/copy-$i"; done
   touch "$WORK/.done-$TARGET_MB"
 fi

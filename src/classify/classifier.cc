@@ -7,10 +7,6 @@
 #include "formats/util.h"
 #include "message/headers.h"
 
-namespace rebound::rules {
-std::string_view File(std::string_view name);  // embedded rules/ (generated)
-}
-
 namespace rebound::classify {
 
 using formats::Cause;
@@ -21,20 +17,8 @@ struct Classifier::Rules {
 
 namespace {
 
-bool ReadWholeFile(const std::string& path, std::string* out, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "cannot read rule file " + path;
-    return false;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
-}
-
 // Enough of a notification to hold its explanation, not a whole message.
-constexpr size_t kMaxNotificationBytes = 4096;
+constexpr size_t kMaxNotificationBytes = 2048;
 
 Permanence PermanenceOf(const formats::Finding& f, std::string* why) {
   if (f.action == "delayed") {
@@ -63,25 +47,11 @@ Classifier::Classifier(ClassifierOptions options, std::unique_ptr<Rules> rules)
 Classifier::~Classifier() = default;
 
 std::unique_ptr<Classifier> Classifier::Create(const ClassifierOptions& options, std::string* error) {
-  using rebound::rules::File;
   auto rules = std::make_unique<Rules>();
-  RuleSet& set = rules->set;
-  if (!set.AddStatusCodes(File("status.tsv"), "rules/status.tsv", error) ||
-      !set.AddPseudoStatus(File("pseudo-status.tsv"), "rules/pseudo-status.tsv", error)) {
-    return nullptr;
-  }
-  // User rules load next: their status lines override the table, and their
-  // phrase rules get the smallest ids, so they win.
-  if (!options.extra_rules.empty()) {
-    std::string text;
-    if (!ReadWholeFile(options.extra_rules, &text, error)) return nullptr;
-    if (!set.AddUserRules(text, options.extra_rules, error)) return nullptr;
-  }
-  if (!set.AddPhrases(File("dmarc.tsv"), "rules/dmarc.tsv", true, error) ||
-      !set.AddProviders(File("providers.tsv"), "rules/providers.tsv", error) ||
-      !set.AddPhrases(File("phrases.tsv"), "rules/phrases.tsv", false, error) || !set.Compile(error)) {
-    return nullptr;
-  }
+  if (!LoadRules(&rules->set, options.extra_rules, error)) return nullptr;
+  // The database compiled at build time fits only the built-in rules.
+  std::string_view precompiled = options.extra_rules.empty() ? PrecompiledRules() : std::string_view();
+  if (!rules->set.Compile(error, precompiled)) return nullptr;
   return std::unique_ptr<Classifier>(new Classifier(options, std::move(rules)));
 }
 
@@ -110,7 +80,7 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
       }
     }
     if (!found && f.diagnostic.empty() && !notification.empty()) {
-      found = rules.Find(NormalizeDiagnostic(notification), f.remote_mta, domain, &match);
+      found = rules.Find(notification, f.remote_mta, domain, &match);
       if (found) match.evidence += " in the notification text";
     }
     if (found) {
@@ -175,8 +145,9 @@ void Classifier::ClassifyParsed(const message::Message& message, std::vector<Ver
     v.original_message_id = std::string(message.original_message_id());
     if (!report.evidence.empty()) v.evidence.push_back(report.evidence);
     if (v.finding.diagnostic.empty() && !notification_read) {
-      notification = formats::FirstTextBody(message);
-      if (notification.size() > kMaxNotificationBytes) notification.resize(kMaxNotificationBytes);
+      std::string text = formats::FirstTextBody(message);
+      if (text.size() > kMaxNotificationBytes) text.resize(kMaxNotificationBytes);
+      notification = NormalizeDiagnostic(text);
       notification_read = true;
     }
     Judge(&v, notification);

@@ -51,7 +51,8 @@ class Classifier {
   Classifier(ClassifierOptions options, std::unique_ptr<Rules> rules);
   void ClassifyParsed(const message::Message& message, std::vector<Verdict>* out) const;
   // Decides cause, type and reason of one finding; `notification` is the
-  // human-readable text, read when the finding has no diagnostic.
+  // human-readable text, normalized, read when the finding has no
+  // diagnostic.
   void Judge(Verdict* v, std::string_view notification) const;
 
   ClassifierOptions options_;

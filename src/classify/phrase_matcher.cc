@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 #include <unordered_map>
 
 namespace rebound::classify {
@@ -70,10 +72,58 @@ std::string EscapeLiteral(std::string_view literal) {
   return out;
 }
 
-bool PhraseMatcher::Compile(const std::vector<Pattern>& patterns, std::string* error) {
+namespace {
+
+constexpr std::string_view kMagic = "RBHS0001";
+
+uint64_t HashPatterns(const std::vector<PhraseMatcher::Pattern>& patterns) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  };
+  for (const auto& p : patterns) {
+    mix(p.text);
+    mix(p.regex ? "\x01" : "\x02");
+  }
+  return h;
+}
+
+}  // namespace
+
+std::string PhraseMatcher::Serialize() const {
+  if (!db_) return {};
+  char* bytes = nullptr;
+  size_t length = 0;
+  if (hs_serialize_database(db_->db, &bytes, &length) != HS_SUCCESS) return {};
+  std::string out(kMagic);
+  out.append(reinterpret_cast<const char*>(&hash_), sizeof(hash_));
+  out.append(bytes, length);
+  free(bytes);
+  return out;
+}
+
+bool PhraseMatcher::Compile(const std::vector<Pattern>& patterns, std::string* error, std::string_view precompiled) {
   db_.reset();
   size_ = patterns.size();
+  hash_ = HashPatterns(patterns);
+  loaded_precompiled_ = false;
   if (patterns.empty()) return true;
+  if (precompiled.size() > kMagic.size() + sizeof(hash_) && precompiled.starts_with(kMagic)) {
+    uint64_t hash = 0;
+    std::memcpy(&hash, precompiled.data() + kMagic.size(), sizeof(hash));
+    std::string_view bytes = precompiled.substr(kMagic.size() + sizeof(hash));
+    hs_database_t* db = nullptr;
+    // A database built for another CPU, or from other rules, is ignored.
+    if (hash == hash_ && hs_deserialize_database(bytes.data(), bytes.size(), &db) == HS_SUCCESS) {
+      db_ = std::make_unique<Database>();
+      db_->db = db;
+      loaded_precompiled_ = true;
+      return true;
+    }
+  }
   std::vector<std::string> exprs;
   exprs.reserve(patterns.size());
   for (const Pattern& p : patterns) exprs.push_back(p.regex ? p.text : EscapeLiteral(p.text));

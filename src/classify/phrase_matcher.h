@@ -27,8 +27,17 @@ class PhraseMatcher {
   PhraseMatcher& operator=(const PhraseMatcher&) = delete;
 
   // Compiles the patterns; pattern i gets id i. On failure `error` names the
-  // offending pattern and its source.
-  bool Compile(const std::vector<Pattern>& patterns, std::string* error);
+  // offending pattern and its source. When `precompiled` holds a database
+  // that Serialize() made from the very same patterns (checked by a hash)
+  // on a compatible CPU, it is loaded instead of compiling: compiling two
+  // thousand patterns takes a fifth of a second, loading a millisecond.
+  bool Compile(const std::vector<Pattern>& patterns, std::string* error, std::string_view precompiled = {});
+
+  // The compiled database, for Compile's `precompiled`.
+  std::string Serialize() const;
+
+  // Whether the last Compile loaded the precompiled database.
+  bool loaded_precompiled() const { return loaded_precompiled_; }
 
   // Appends to `ids`, in increasing order, the id of every pattern found
   // in `text`.
@@ -40,6 +49,8 @@ class PhraseMatcher {
   struct Database;
   std::unique_ptr<Database> db_;
   size_t size_ = 0;
+  uint64_t hash_ = 0;  // of the patterns, to validate a precompiled database
+  bool loaded_precompiled_ = false;
 };
 
 // Escapes a literal so that vectorscan reads it as itself.

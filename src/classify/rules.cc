@@ -1,6 +1,16 @@
 #include "classify/rules.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "message/headers.h"
+
+namespace rebound::rules {
+std::string_view File(std::string_view name);  // embedded rules/ (generated)
+// The database compiled at build time; the weak default, for the build
+// tool that makes it, is empty.
+__attribute__((weak)) std::string_view CompiledDatabase() { return {}; }
+}  // namespace rebound::rules
 
 namespace rebound::classify {
 
@@ -45,64 +55,97 @@ bool IsAddressChar(char c) {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// Length of "NNN-" or "NNN-X.Y.Z " / "NNN X.Y.Z " at s[i] (a reply
-// continuation prefix), or 0.
-size_t ContinuationPrefix(std::string_view s, size_t i) {
-  if (i + 4 > s.size() || !IsDigit(s[i]) || !IsDigit(s[i + 1]) || !IsDigit(s[i + 2])) return 0;
-  if (s[i] != '4' && s[i] != '5') return 0;
-  if (i > 0 && s[i - 1] != ' ') return 0;
-  size_t j = i + 3;
-  if (s[j] != '-' && s[j] != ' ') return 0;
-  bool hyphen = s[j] == '-';
-  ++j;
-  std::string_view code = formats::FindStatusCode(s.substr(j, 12));
-  if (!code.empty() && s.substr(j, code.size()) == code) {
-    j += code.size();
-    if (j < s.size() && s[j] == ' ') ++j;
-    return j - i;
+// Bytes the normalizer must look at; everything else is copied in runs.
+struct SpecialBytes {
+  bool special[256] = {};
+  constexpr SpecialBytes() {
+    special[static_cast<unsigned char>(' ')] = true;
+    special[static_cast<unsigned char>('\t')] = true;
+    special[static_cast<unsigned char>('\n')] = true;
+    special[static_cast<unsigned char>('\r')] = true;
+    special[static_cast<unsigned char>('@')] = true;
   }
-  return hyphen ? j - i : 0;
+};
+constexpr SpecialBytes kSpecial;
+
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// A reply line prefix at the start of `s`: "550-", "550-5.7.1 ",
+// "550 5.7.1 ". `length` is 0 when there is none.
+struct ReplyPrefix {
+  size_t length = 0;
+  bool hyphen = false;
+  std::string_view text;  // the prefix without its trailing blank
+};
+
+ReplyPrefix ReadReplyPrefix(std::string_view s) {
+  ReplyPrefix r;
+  if (s.size() < 4 || (s[0] != '4' && s[0] != '5') || !IsDigit(s[1]) || !IsDigit(s[2])) return r;
+  if (s[3] != '-' && s[3] != ' ') return r;
+  r.hyphen = s[3] == '-';
+  std::string_view rest = s.substr(4, 12);
+  std::string_view code = formats::FindStatusCode(rest);
+  if (!code.empty() && rest.substr(0, code.size()) == code) {
+    r.text = s.substr(0, 4 + code.size());
+    r.length = r.text.size();
+    if (r.length < s.size() && s[r.length] == ' ') ++r.length;
+  } else if (r.hyphen) {
+    r.text = s.substr(0, 4);
+    r.length = 4;
+  }
+  return r;
 }
 
 }  // namespace
 
 std::string NormalizeDiagnostic(std::string_view text) {
-  // Collapse blanks and lowercase.
-  std::string flat;
-  flat.reserve(text.size());
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (!flat.empty() && flat.back() != ' ') flat.push_back(' ');
-      continue;
-    }
-    flat.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
-  }
-  while (!flat.empty() && flat.back() == ' ') flat.pop_back();
-  // Drop continuation prefixes after the first, and replace addresses.
   std::string out;
-  out.reserve(flat.size());
-  const size_t first_prefix = ContinuationPrefix(flat, 0);
-  out.append(flat, 0, first_prefix);
-  for (size_t i = first_prefix; i < flat.size();) {
-    size_t prefix = ContinuationPrefix(flat, i);
-    if (prefix > 0) {
-      i += prefix;
-      continue;
-    }
-    if (flat[i] == '@') {
+  out.reserve(text.size());
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end && IsBlank(*p)) ++p;
+  // The reply's own first prefix is kept; the same prefix repeated on
+  // continuation lines ("550-5.7.26 ", and "550 5.7.26 " on the last line)
+  // is dropped so that phrases read across line breaks.
+  ReplyPrefix first = ReadReplyPrefix(std::string_view(p, static_cast<size_t>(end - p)));
+  std::string first_code(first.text.substr(0, 3));
+  std::string first_status(first.text.size() > 4 ? first.text.substr(4) : std::string_view());
+  while (p < end) {
+    const char* run = p;
+    while (p < end && !kSpecial.special[static_cast<unsigned char>(*p)]) ++p;
+    out.append(run, static_cast<size_t>(p - run));
+    if (p == end) break;
+    if (*p == '@') {
+      // Replace the whole address, both sides of the '@'.
       size_t b = out.size();
       while (b > 0 && IsAddressChar(out[b - 1])) --b;
-      size_t e = i + 1;
-      while (e < flat.size() && IsAddressChar(flat[e])) ++e;
-      if (b < out.size() && e > i + 1) {
+      const char* e = p + 1;
+      while (e < end && IsAddressChar(*e)) ++e;
+      if (b < out.size() && e > p + 1) {
         out.resize(b);
         out.append("<addr>");
-        i = e;
-        continue;
+        p = e;
+      } else {
+        out.push_back('@');
+        ++p;
+      }
+      continue;
+    }
+    while (p < end && IsBlank(*p)) ++p;
+    if (p == end) break;
+    if (!first_code.empty()) {
+      ReplyPrefix next = ReadReplyPrefix(std::string_view(p, static_cast<size_t>(end - p)));
+      std::string_view next_status = next.text.size() > 4 ? next.text.substr(4) : std::string_view();
+      if (next.length > 0 && next.text.substr(0, 3) == first_code && (next.hyphen || next_status == first_status)) {
+        p += next.length;
+        while (p < end && IsBlank(*p)) ++p;
+        if (p == end) break;
       }
     }
-    out.push_back(flat[i]);
-    ++i;
+    out.push_back(' ');
+  }
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
   }
   return out;
 }
@@ -195,7 +238,7 @@ bool RuleSet::AddUserRules(std::string_view text, std::string_view source, std::
   });
 }
 
-bool RuleSet::Compile(std::string* error) {
+bool RuleSet::Compile(std::string* error, std::string_view precompiled) {
   std::vector<PhraseMatcher::Pattern> patterns;
   patterns.reserve(rules_.size());
   for (const Rule& r : rules_) {
@@ -203,7 +246,7 @@ bool RuleSet::Compile(std::string* error) {
     patterns.push_back(
         PhraseMatcher::Pattern{regex ? r.pattern.substr(1, r.pattern.size() - 2) : r.pattern, regex, r.source});
   }
-  return matcher_.Compile(patterns, error);
+  return matcher_.Compile(patterns, error, precompiled);
 }
 
 bool RuleSet::Find(std::string_view normalized, std::string_view remote_host, std::string_view recipient_domain,
@@ -229,5 +272,30 @@ bool RuleSet::Find(std::string_view normalized, std::string_view remote_host, st
 std::string_view RuleSet::PseudoStatus(Cause cause, bool transient) const {
   return pseudo_[static_cast<size_t>(cause)][transient ? 1 : 0];
 }
+
+bool LoadRules(RuleSet* set, const std::string& user_rules_path, std::string* error) {
+  using rebound::rules::File;
+  if (!set->AddStatusCodes(File("status.tsv"), "rules/status.tsv", error) ||
+      !set->AddPseudoStatus(File("pseudo-status.tsv"), "rules/pseudo-status.tsv", error)) {
+    return false;
+  }
+  // User rules load next: their status lines override the table, and their
+  // phrase rules get the smallest ids, so they win.
+  if (!user_rules_path.empty()) {
+    std::ifstream in(user_rules_path, std::ios::binary);
+    if (!in) {
+      *error = "cannot read rule file " + user_rules_path;
+      return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!set->AddUserRules(text.str(), user_rules_path, error)) return false;
+  }
+  return set->AddPhrases(File("dmarc.tsv"), "rules/dmarc.tsv", true, error) &&
+         set->AddProviders(File("providers.tsv"), "rules/providers.tsv", error) &&
+         set->AddPhrases(File("phrases.tsv"), "rules/phrases.tsv", false, error);
+}
+
+std::string_view PrecompiledRules() { return rebound::rules::CompiledDatabase(); }
 
 }  // namespace rebound::classify

@@ -44,7 +44,10 @@ class RuleSet {
   // are a provider rule, "CODE<TAB>CAUSE" a status rule, else a phrase.
   bool AddUserRules(std::string_view text, std::string_view source, std::string* error);
 
-  bool Compile(std::string* error);
+  // See PhraseMatcher::Compile for `precompiled`.
+  bool Compile(std::string* error, std::string_view precompiled = {});
+  std::string SerializeMatcher() const { return matcher_.Serialize(); }
+  bool loaded_precompiled() const { return matcher_.loaded_precompiled(); }
 
   // The first rule matching `normalized` text (see NormalizeDiagnostic).
   // Provider rules count only when their suffix matches `remote_host` or
@@ -71,6 +74,15 @@ class RuleSet {
   StatusTable status_;
   std::array<std::array<std::string, 2>, formats::kCauseCount> pseudo_;
 };
+
+// Loads the built-in rules of rules/ (embedded at build time) and, when
+// `user_rules_path` is not empty, a user's file whose rules win, in the
+// order that gives them their priority. Compile() is left to the caller.
+bool LoadRules(RuleSet* set, const std::string& user_rules_path, std::string* error);
+
+// The built-in rules' database compiled at build time (empty when the
+// binary was built without it).
+std::string_view PrecompiledRules();
 
 // The text rules are matched against: multi-line SMTP replies joined
 // without their "550-5.7.1 " continuation prefixes, blanks collapsed, ASCII

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "formats/formats.h"
 #include "message/message.h"
@@ -24,5 +25,61 @@ void FillCodesFromDiagnostic(Finding* f);
 // The decoded text of the first text/plain part outside any returned
 // original, or of the body when the message is not multipart.
 std::string FirstTextBody(const message::Message& m);
+
+
+// ---- Helpers for decoders that read the human-readable notice. ----
+
+// The lines of `text` (LF line endings) without their line breaks.
+std::vector<std::string_view> SplitLines(std::string_view text);
+
+// Joins the lines of an SMTP reply (or of wrapped text) into one line:
+// blank lines are skipped, blanks collapse, and the "550-5.7.1 " prefix
+// that each continuation line of a multi-line reply repeats is dropped
+// after the first line, which keeps its code and status as written.
+std::string JoinReplyLines(const std::vector<std::string_view>& lines);
+std::string JoinReplyLines(std::string_view text);
+
+// The SMTP command that text says failed ("after RCPT TO", "in reply to
+// end of DATA command", "did not like our MAIL FROM"): "RCPT", "MAIL",
+// "DATA", "EHLO", "HELO", "STARTTLS", "CONN"; empty when none.
+std::string SmtpCommandIn(std::string_view text);
+
+// Exim's notice: the blocks after "The following address(es) failed:" (or
+// the delay warning's "has not yet been delivered is:"), one finding per
+// recipient with the remote host, the failed command and the reply. Used by
+// Exim and by services that wrap Exim's text (Mail.Ru, ...). False when no
+// block was found.
+bool ParseEximNotice(const message::Message& m, std::string_view text, Report* report);
+
+// Exchange 2007 and later (and Office 365): the "Diagnostic information for
+// administrators:" section, one entry per recipient with the server's
+// reply. `generating_server` receives the "Generating server:" host.
+struct ExchangeEntry {
+  std::string recipient;
+  std::string diagnostic;
+};
+std::vector<ExchangeEntry> ParseExchangeDiagnostics(std::string_view text, std::string* generating_server);
+
+// Runs the RFC 3464 decoder for an MTA-specific decoder that recognised
+// its MTA and wants the DSN groups as findings. False when there are none.
+bool DecodeDsnGroups(const message::Message& m, Report* report);
+
+// True when some top-level header field named `name` contains `needle`
+// (lowercase ASCII), ignoring case: the cheap first test of a decoder
+// (From, Subject, X-Mailer, every Received line).
+bool HeaderContains(const message::Message& m, std::string_view name, std::string_view needle);
+
+// Amazon SES (and WorkMail, which sends through it) wraps the remote reply
+// in its own: "554 4.4.7 Message expired: unable to deliver in 840
+// minutes.<421 4.4.2 Connection timed out>", "5.1.0 - Unknown address error
+// 550-'5.2.2 <a@b>... Mailbox Full'". Takes the status and reply code of
+// `f` from the remote reply inside, which says why.
+void UnwrapSesReply(Finding* f);
+
+// qmail's notice and its relatives (Yahoo!): from `text`'s line holding
+// `start_marker`, one block per "<a@b>:" line up to "--- Below this line"
+// (or "--- Enclosed is a copy"); "Remote host said:" gives the reply,
+// "Giving up on"/"does not like recipient" the host and command.
+bool ParseQmailNotice(std::string_view text, std::string_view start_marker, Report* report);
 
 }  // namespace rebound::formats

@@ -45,18 +45,29 @@ bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
 
 size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from) {
   if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
-  if (hay.size() < needle.size()) return std::string_view::npos;
-  const char first_lo = Lower(needle[0]);
-  const char first_up = (first_lo >= 'a' && first_lo <= 'z') ? static_cast<char>(first_lo - 32) : first_lo;
-  const size_t last = hay.size() - needle.size();
-  for (size_t i = from; i <= last; ++i) {
-    const char c = hay[i];
-    if (c != first_lo && c != first_up) continue;
+  if (hay.size() < needle.size() || from > hay.size() - needle.size()) return std::string_view::npos;
+  // Candidates are found with memchr on both cases of the first byte:
+  // far faster than a byte loop over long texts.
+  const char lo = Lower(needle[0]);
+  const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 32) : lo;
+  const char* base = hay.data();
+  const char* end = base + (hay.size() - needle.size()) + 1;  // last candidate start + 1
+  auto next = [&](const char* p, char c) -> const char* {
+    if (p >= end) return end;
+    const void* hit = std::memchr(p, c, static_cast<size_t>(end - p));
+    return hit ? static_cast<const char*>(hit) : end;
+  };
+  const char* next_lo = next(base + from, lo);
+  const char* next_up = lo == up ? end : next(base + from, up);
+  while (true) {
+    const char* cand = next_lo < next_up ? next_lo : next_up;
+    if (cand >= end) return std::string_view::npos;
     size_t j = 1;
-    while (j < needle.size() && Lower(hay[i + j]) == Lower(needle[j])) ++j;
-    if (j == needle.size()) return i;
+    while (j < needle.size() && Lower(cand[j]) == Lower(needle[j])) ++j;
+    if (j == needle.size()) return static_cast<size_t>(cand - base);
+    if (cand == next_lo) next_lo = next(cand + 1, lo);
+    if (cand == next_up) next_up = lo == up ? end : next(cand + 1, up);
   }
-  return std::string_view::npos;
 }
 
 std::string_view Trim(std::string_view s) {
@@ -75,6 +86,9 @@ std::string ToLower(std::string_view s) {
 
 std::string Unfold(std::string_view raw) {
   raw = Trim(raw);
+  if (std::memchr(raw.data(), '\n', raw.size()) == nullptr && std::memchr(raw.data(), '\r', raw.size()) == nullptr) {
+    return std::string(raw);
+  }
   std::string out;
   out.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {

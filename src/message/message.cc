@@ -215,7 +215,7 @@ class Parser {
         break;
       }
       if (IsRecipientGroup(group)) {
-        dsn.recipients.push_back(group);
+        SplitRecipients(begin, end, first_group);
         last_group_kind = 2;
       } else if (first_group) {
         dsn.per_message = group;
@@ -230,6 +230,57 @@ class Parser {
       if (scan.body_offset == 0) break;
       pos += scan.body_offset;
     }
+  }
+
+  // Adds the recipient groups held in fields [begin, end). Some servers
+  // leave out the blank lines, so one group may hold the per-message
+  // fields and several recipients: each Final-Recipient (with the
+  // Original-Recipient just before it) starts a recipient.
+  void SplitRecipients(uint32_t begin, uint32_t end, bool first_group) {
+    DeliveryStatus& dsn = m_->dsn_;
+    const auto& fields = m_->fields_;
+    auto is = [&](uint32_t i, std::string_view name) { return EqualsIgnoreCase(fields[i].name, name); };
+    uint32_t start = begin;
+    bool seen_recipient = false;
+    bool has_final = false;
+    bool has_original = false;
+    auto close = [&](uint32_t at) {
+      if (at > start) {
+        FieldGroup g(&fields, start, at);
+        if (IsRecipientGroup(g)) {
+          dsn.recipients.push_back(g);
+        } else if (first_group && dsn.per_message.empty()) {
+          dsn.per_message = g;
+        }
+      }
+      start = at;
+      has_final = false;
+      has_original = false;
+    };
+    for (uint32_t i = begin; i < end; ++i) {
+      if (is(i, "Final-Recipient")) {
+        if (!seen_recipient) {
+          // Per-message fields before the first recipient.
+          close(i > begin && is(i - 1, "Original-Recipient") ? i - 1 : i);
+          if (i > begin && is(i - 1, "Original-Recipient")) has_original = true;
+        } else if (has_final) {
+          const bool original_before = i > start && is(i - 1, "Original-Recipient") && has_original;
+          close(original_before ? i - 1 : i);
+          if (original_before) has_original = true;
+        }
+        seen_recipient = true;
+        has_final = true;
+      } else if (is(i, "Original-Recipient")) {
+        if (!seen_recipient) {
+          close(i);
+          seen_recipient = true;
+        } else if (has_original && has_final) {
+          close(i);
+        }
+        has_original = true;
+      }
+    }
+    close(end);
   }
 
   void FindDeliveryStatus() {

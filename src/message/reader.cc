@@ -91,6 +91,22 @@ bool IsMboxSeparator(std::string_view line) {
   return false;
 }
 
+// The full ctime form, "From sender Thu Jul  2 12:05:05 2020", counts as a
+// separator even without the blank line before it that mbox writers should
+// leave.
+bool IsStrictMboxSeparator(std::string_view line) {
+  if (!IsMboxSeparator(line)) return false;
+  static constexpr std::string_view kDays[] = {"Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "};
+  size_t sender_end = line.find(' ', 5);
+  if (sender_end == std::string_view::npos || sender_end == 5) return false;
+  std::string_view rest = line.substr(sender_end);
+  while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+  for (std::string_view d : kDays) {
+    if (rest.starts_with(d)) return true;
+  }
+  return false;
+}
+
 // Streams an mbox: a separator line after a blank line (or at the start)
 // begins a new message; the separator itself is not part of it.
 bool ReadMbox(FILE* f, std::string_view prefix, const std::string& name, const ReadOptions& options,
@@ -108,7 +124,7 @@ bool ReadMbox(FILE* f, std::string_view prefix, const std::string& name, const R
     message.clear();
   };
   while (lines.Next(&line)) {
-    if (previous_blank && IsMboxSeparator(line)) {
+    if ((previous_blank && IsMboxSeparator(line)) || IsStrictMboxSeparator(line)) {
       flush();
       in_message = true;
       previous_blank = false;

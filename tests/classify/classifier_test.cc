@@ -34,7 +34,7 @@ TEST(Classifier, ClassifiesAStandardDsn) {
   EXPECT_EQ(v.finding.status, "5.1.1");
   EXPECT_EQ(v.finding.reply_code, "550");
   EXPECT_EQ(v.finding.remote_mta, "mail.example.org");
-  EXPECT_EQ(v.format, "rfc3464");
+  EXPECT_EQ(v.format, "postfix");
   EXPECT_EQ(v.original_message_id, "send-000042@shop.example.net");
   EXPECT_FALSE(v.evidence.empty());
 }

@@ -49,11 +49,18 @@ TEST(Util, SpecificStatusInTextWinsOverGenericField) {
   EXPECT_EQ(f.reply_code, "550");
 }
 
-TEST(Registry, ArfBeforeDsnBeforeAutoReply) {
+TEST(Registry, ComplaintsFirstThenDsnThenAutoRepliesThenGeneric) {
   auto registry = Registry();
-  ASSERT_GE(registry.size(), 3u);
-  EXPECT_EQ(registry[0].name, "arf");
-  EXPECT_EQ(registry[1].name, "rfc3464");
+  auto index = [&](std::string_view name) {
+    for (size_t i = 0; i < registry.size(); ++i) {
+      if (registry[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  EXPECT_EQ(index("arf"), 0);
+  EXPECT_LT(index("arf"), index("rfc3464"));
+  EXPECT_LT(index("rfc3464"), index("rfc3834"));
+  EXPECT_EQ(index("generic"), static_cast<int>(registry.size()) - 1);
 }
 
 TEST(Formats, AutoReplyIsVacation) {

@@ -1,0 +1,62 @@
+// Google Workspace's "** Message not delivered **" notice: a paragraph
+// explaining the failure and "The response was:" with the server's (or
+// Gmail's own) reply; its delivery-status part may be empty.
+#include "formats/formats.h"
+#include "formats/util.h"
+#include "message/headers.h"
+
+namespace rebound::formats {
+
+using message::FindIgnoreCase;
+using message::Trim;
+
+bool DecodeGoogleWorkspace(const message::Message& m, Report* report) {
+  const message::HeaderBlock& h = m.headers();
+  if (FindIgnoreCase(h.Raw("From"), "mailer-daemon@googlemail.com") == std::string_view::npos) return false;
+  std::string body = FirstTextBody(m);
+  size_t start = body.find("** Message not delivered **");
+  if (start == std::string::npos) return false;
+  std::string_view text = std::string_view(body).substr(start + 27);
+  std::string diagnostic;
+  size_t resp = FindIgnoreCase(text, "The response was:");
+  if (resp != std::string_view::npos) {
+    std::string_view rest = text.substr(resp + 17);
+    size_t end = rest.find("\n\n", rest.find_first_not_of(" \t\n"));
+    diagnostic = JoinReplyLines(rest.substr(0, end));
+  } else {
+    std::string_view rest = text.substr(
+        text.find_first_not_of(" \t\n") == std::string_view::npos ? text.size() : text.find_first_not_of(" \t\n"));
+    diagnostic = JoinReplyLines(rest.substr(0, rest.find("\n\n")));
+  }
+
+  std::vector<std::string> recipients;
+  for (const message::FieldGroup& g : m.delivery_status().recipients) {
+    std::string r = ExtractAddress(g.Unfolded("Final-Recipient"));
+    if (!r.empty()) recipients.push_back(r);
+  }
+  // With an empty delivery-status part the returned original's To: names
+  // the recipient more reliably than X-Failed-Recipients (which may hold a
+  // group or alias the message was sent through).
+  if (recipients.empty() && m.original_headers() != nullptr) {
+    std::string r = ExtractAddress(m.original_headers()->Unfolded("To"));
+    if (!r.empty()) recipients.push_back(r);
+  }
+  if (recipients.empty()) {
+    std::string r = ExtractAddress(h.Unfolded("X-Failed-Recipients"));
+    if (!r.empty()) recipients.push_back(r);
+  }
+  if (recipients.empty()) return false;
+  report->format = "googleworkspace";
+  report->evidence = "format: googleworkspace: \"** Message not delivered **\"";
+  for (std::string& r : recipients) {
+    Finding f;
+    f.recipient = std::move(r);
+    f.action = "failed";
+    f.diagnostic = diagnostic;
+    FillCodesFromDiagnostic(&f);
+    report->findings.push_back(std::move(f));
+  }
+  return true;
+}
+
+}  // namespace rebound::formats

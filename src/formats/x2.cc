@@ -1,0 +1,104 @@
+// An unidentified qmail-like MTA: "Unable to deliver message to the
+// following address(es)." then "<addr>:" blocks with the reason, ending at
+// "--- Original message follows."; qmail's "I'm not going to try again;
+// this message has been in the queue too long." marks a retry timeout. A
+// later version writes "Your delivery to the following address has been
+// failed.", "Delivery failed: <addr>", "Remote host said[...]: <reply>" and
+// "STEP: <command>".
+#include "formats/formats.h"
+#include "formats/util.h"
+#include "message/headers.h"
+
+namespace rebound::formats {
+
+using message::FindIgnoreCase;
+using message::StartsWithIgnoreCase;
+using message::Trim;
+
+namespace {
+
+constexpr std::string_view kQueueTooLong = "this message has been in the queue too long";
+
+void Finish(Finding* f, std::vector<std::string_view>* lines) {
+  std::vector<std::string_view> kept;
+  bool expired = false;
+  for (std::string_view l : *lines) {
+    if (FindIgnoreCase(l, kQueueTooLong) != std::string_view::npos) {
+      expired = true;
+      continue;
+    }
+    kept.push_back(l);
+  }
+  f->diagnostic = JoinReplyLines(kept);
+  FillCodesFromDiagnostic(f);
+  if (expired) {
+    f->cause = Cause::kExpired;
+    f->cause_evidence = "cause: queue timeout (\"in the queue too long\")";
+  }
+  lines->clear();
+}
+
+bool DecodeNewTemplate(std::string_view text, Report* report) {
+  std::vector<std::string_view> lines = SplitLines(text);
+  for (std::string_view line : lines) {
+    std::string_view t = Trim(line);
+    if (StartsWithIgnoreCase(t, "Delivery failed:")) {
+      Finding f;
+      f.recipient = ExtractAddress(t.substr(16));
+      f.action = "failed";
+      if (!f.recipient.empty()) report->findings.push_back(std::move(f));
+    } else if (report->findings.empty()) {
+      continue;
+    } else if (size_t at = t.find("]:"); StartsWithIgnoreCase(t, "Remote host said") && at != std::string_view::npos) {
+      report->findings.back().diagnostic = std::string(Trim(t.substr(at + 2)));
+    } else if (StartsWithIgnoreCase(t, "STEP:")) {
+      std::string_view step = Trim(t.substr(5));
+      report->findings.back().command = std::string(step.substr(0, step.find(' ')));
+    } else if (size_t sp = t.find(" failed after "); sp != std::string_view::npos) {
+      report->findings.back().remote_mta = std::string(t.substr(0, sp));
+    }
+  }
+  for (Finding& f : report->findings) FillCodesFromDiagnostic(&f);
+  return !report->findings.empty();
+}
+
+}  // namespace
+
+bool DecodeX2(const message::Message& m, Report* report) {
+  if (!HeaderContains(m, "From", "mailer-daemon") && !HeaderContains(m, "From", "postmaster")) return false;
+  std::string text = FirstTextBody(m);
+  if (FindIgnoreCase(text, "your delivery to the following address has been failed") != std::string::npos) {
+    if (!DecodeNewTemplate(text, report)) return false;
+    report->format = "x2";
+    report->evidence = "format: \"Your delivery to the following address has been failed\" notice";
+    return true;
+  }
+  size_t start = FindIgnoreCase(text, "unable to deliver message to the following address(es).");
+  if (start == std::string::npos) return false;
+  std::vector<std::string_view> lines = SplitLines(std::string_view(text).substr(start));
+  std::vector<std::string_view> block;
+  Finding* current = nullptr;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::string_view t = Trim(lines[i]);
+    if (t.starts_with("--- ")) break;  // "--- Original message follows."
+    if (t.empty()) continue;
+    if (t.starts_with('<') && t.ends_with(">:")) {
+      if (current != nullptr) Finish(current, &block);
+      Finding f;
+      f.recipient = ExtractAddress(t);
+      f.action = "failed";
+      report->findings.push_back(std::move(f));
+      current = &report->findings.back();
+      continue;
+    }
+    if (current != nullptr) block.push_back(t.starts_with('/') ? t.substr(1) : t);
+  }
+  if (current != nullptr) Finish(current, &block);
+  std::erase_if(report->findings, [](const Finding& f) { return f.recipient.empty(); });
+  if (report->findings.empty()) return false;
+  report->format = "x2";
+  report->evidence = "format: \"Unable to deliver message to the following address(es)\" notice";
+  return true;
+}
+
+}  // namespace rebound::formats

@@ -1,0 +1,78 @@
+#include "classify/rules.h"
+
+#include <gtest/gtest.h>
+
+namespace rebound::classify {
+namespace {
+
+TEST(Rules, NormalizeJoinsMultiLineRepliesAndHidesAddresses) {
+  EXPECT_EQ(NormalizeDiagnostic("550-5.7.26 Unauthenticated email from Example.com is not\n"
+                                "550-5.7.26 accepted due to domain's DMARC\n550 5.7.26 policy."),
+            "550-5.7.26 unauthenticated email from example.com is not accepted due to domain's dmarc policy.");
+  EXPECT_EQ(NormalizeDiagnostic("  550  <Blocked@Example.ORG>:\tUser   unknown "), "550 <<addr>>: user unknown");
+  // Another reply's code in the middle of the text is kept.
+  EXPECT_EQ(NormalizeDiagnostic("host said: 550 5.1.1 no"), "host said: 550 5.1.1 no");
+}
+
+TEST(Rules, ProviderSuffixesMatchOnLabelBoundaries) {
+  EXPECT_TRUE(HostMatchesSuffix("aspmx.l.google.com", "google.com"));
+  EXPECT_TRUE(HostMatchesSuffix("GOOGLE.COM", "google.com"));
+  EXPECT_FALSE(HostMatchesSuffix("notgoogle.com", "google.com"));
+  EXPECT_FALSE(HostMatchesSuffix("", "google.com"));
+}
+
+TEST(Rules, BuiltInRulesLoadPrecompiledAndMatch) {
+  RuleSet set;
+  std::string error;
+  ASSERT_TRUE(LoadRules(&set, "", &error)) << error;
+  ASSERT_TRUE(set.Compile(&error, PrecompiledRules())) << error;
+  EXPECT_TRUE(set.loaded_precompiled());
+  RuleMatch m;
+  ASSERT_TRUE(
+      set.Find(NormalizeDiagnostic("550 5.1.1 <a@b.example>: Recipient address rejected: User unknown"), "", "", &m));
+  EXPECT_EQ(m.cause, formats::Cause::kUserUnknown);
+  EXPECT_NE(m.evidence.find("rules/"), std::string::npos);
+}
+
+TEST(Rules, ADifferentRuleSetDoesNotUseThePrecompiledDatabase) {
+  RuleSet set;
+  std::string error;
+  ASSERT_TRUE(set.AddPhrases("mailboxfull\tover quota\n", "test", false, &error)) << error;
+  ASSERT_TRUE(set.Compile(&error, PrecompiledRules())) << error;
+  EXPECT_FALSE(set.loaded_precompiled());
+  RuleMatch m;
+  ASSERT_TRUE(set.Find("mailbox is over quota", "", "", &m));
+  EXPECT_EQ(m.cause, formats::Cause::kMailboxFull);
+}
+
+TEST(Rules, DmarcAndProviderRules) {
+  RuleSet set;
+  std::string error;
+  ASSERT_TRUE(set.AddPhrases("authfailure\tdomain's dmarc policy\n", "d", true, &error));
+  ASSERT_TRUE(set.AddProviders("example.net\tblocked\t/\\[ts0[0-9]\\]/\n", "p", &error));
+  ASSERT_TRUE(set.AddPhrases("rejected\tdeferred\n", "g", false, &error));
+  ASSERT_TRUE(set.Compile(&error)) << error;
+  RuleMatch m;
+  ASSERT_TRUE(set.Find("550 rejected due to domain's dmarc policy", "", "", &m));
+  EXPECT_TRUE(m.sender_dmarc);
+  ASSERT_TRUE(set.Find("421 [ts01] deferred", "mx.example.net", "", &m));
+  EXPECT_EQ(m.cause, formats::Cause::kBlocked);
+  ASSERT_TRUE(set.Find("421 [ts01] deferred", "mx.other.example", "", &m));
+  EXPECT_EQ(m.cause, formats::Cause::kRejected);  // provider rule does not apply
+}
+
+TEST(Rules, MalformedLinesAreRejectedWithTheirPlace) {
+  RuleSet set;
+  std::string error;
+  EXPECT_FALSE(set.AddPhrases("# ok\nnosuchcause\tfoo\n", "rules/x.tsv", false, &error));
+  EXPECT_NE(error.find("rules/x.tsv:2"), std::string::npos) << error;
+  EXPECT_FALSE(set.AddProviders("google.com\tblocked\n", "rules/y.tsv", &error));
+  EXPECT_NE(error.find("rules/y.tsv:1"), std::string::npos) << error;
+  RuleSet bad;
+  ASSERT_TRUE(bad.AddPhrases("blocked\t/(unclosed/\n", "rules/z.tsv", false, &error));
+  EXPECT_FALSE(bad.Compile(&error));
+  EXPECT_NE(error.find("rules/z.tsv:1"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace rebound::classify
