@@ -83,6 +83,19 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
       found = rules.Find(notification, f.remote_mta, domain, &match);
       if (found) match.evidence += " in the notification text";
     }
+    if (found && match.cause == Cause::kUserUnknown && !match.provider) {
+      // "User unknown" in general words counts as such only when the server
+      // said it in reply to RCPT or with a status meaning it; said after the
+      // message was sent, or with a "not accepting messages" status, it is
+      // the recipient's filter refusing the message. A provider's own code
+      // is taken at its word.
+      const Cause by_status = rules.status().Lookup(f.status);
+      if (by_status == Cause::kFiltered || (by_status != Cause::kUserUnknown && f.command != "RCPT")) {
+        match.cause = Cause::kFiltered;
+        match.evidence +=
+            by_status == Cause::kFiltered ? "; status " + f.status + ": filtered" : "; not said at RCPT: filtered";
+      }
+    }
     if (found) {
       v->cause = match.cause;
       sender_dmarc = match.sender_dmarc;

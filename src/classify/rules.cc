@@ -262,6 +262,7 @@ bool RuleSet::Find(std::string_view normalized, std::string_view remote_host, st
     }
     out->cause = r.cause;
     out->sender_dmarc = r.dmarc;
+    out->provider = !r.host_suffix.empty();
     std::string kind = r.dmarc ? "dmarc" : !r.host_suffix.empty() ? "provider " + r.host_suffix : "phrase";
     out->evidence = kind + ": " + r.pattern + " (" + r.source + ")";
     return true;

@@ -26,6 +26,7 @@ namespace rebound::classify {
 struct RuleMatch {
   formats::Cause cause = formats::Cause::kUndefined;
   bool sender_dmarc = false;  // the sender domain's own DMARC policy refused it
+  bool provider = false;      // a receiving provider's own rule decided
   std::string evidence;       // "phrase: user unknown (rules/phrases.tsv:812)"
 };
 

@@ -66,13 +66,6 @@ namespace {
 
 constexpr std::array kDecoders = {
     Decoder{"arf", DecodeArf},
-    Decoder{"opensmtpd", DecodeOpenSmtpd},
-    Decoder{"googleworkspace", DecodeGoogleWorkspace},
-    Decoder{"mailru", DecodeMailRu},
-    Decoder{"exim", DecodeExim},
-    Decoder{"postfix", DecodePostfix},
-    Decoder{"sendmail", DecodeSendmail},
-    // group-a before-rfc3464
     Decoder{"activehunter", DecodeActiveHunter},
     Decoder{"amazonworkmail", DecodeAmazonWorkMail},
     Decoder{"receivingses", DecodeReceivingSes},
@@ -99,6 +92,13 @@ constexpr std::array kDecoders = {
     Decoder{"mailmarshal", DecodeMailMarshal},
     Decoder{"notes", DecodeNotes},
     // group-b before-rfc3464
+    Decoder{"opensmtpd", DecodeOpenSmtpd},
+    Decoder{"googleworkspace", DecodeGoogleWorkspace},
+    Decoder{"mailru", DecodeMailRu},
+    Decoder{"exim", DecodeExim},
+    Decoder{"postfix", DecodePostfix},
+    Decoder{"sendmail", DecodeSendmail},
+    // group-a before-rfc3464
     Decoder{"rfc3464", DecodeRfc3464},
     Decoder{"googlegroups", DecodeGoogleGroups},
     Decoder{"gmail", DecodeGmail},

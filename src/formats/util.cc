@@ -89,7 +89,6 @@ bool HeaderContains(const message::Message& m, std::string_view name, std::strin
   return false;
 }
 
-
 // ---- Helpers for decoders that read the human-readable notice. ----
 
 bool DecodeRfc3464(const message::Message& m, Report* report);
@@ -164,10 +163,11 @@ std::string SmtpCommandIn(std::string_view text) {
     bool upper_only;  // must be written in capitals in the text
   };
   static constexpr Mark kMarks[] = {
-      {"rcpt to", "RCPT", false},         {"mail from", "MAIL", false},  {"end of data", "DATA", false},
-      {"data", "DATA", true},             {"ehlo", "EHLO", true},        {"helo", "HELO", true},
-      {"starttls", "STARTTLS", true},     {"initial connection", "CONN", false}, {"greeting", "CONN", false},
-      {"connect to", "CONN", false},
+      {"rcpt to", "RCPT", false},     {"mail from", "MAIL", false},
+      {"end of data", "DATA", false}, {"data", "DATA", true},
+      {"ehlo", "EHLO", true},         {"helo", "HELO", true},
+      {"starttls", "STARTTLS", true}, {"initial connection", "CONN", false},
+      {"greeting", "CONN", false},    {"connect to", "CONN", false},
   };
   size_t best = std::string_view::npos;
   std::string_view command;

@@ -26,7 +26,6 @@ void FillCodesFromDiagnostic(Finding* f);
 // original, or of the body when the message is not multipart.
 std::string FirstTextBody(const message::Message& m);
 
-
 // ---- Helpers for decoders that read the human-readable notice. ----
 
 // The lines of `text` (LF line endings) without their line breaks.

@@ -38,7 +38,15 @@ bool DecodeX6(const message::Message& m, Report* report) {
     f.diagnostic = std::string(t.substr(open + 1, t.size() - open - 2));
     // "(DATA)" or "(Error following RCPT command)"
     size_t paren = t.find('(', host_end == std::string_view::npos ? 0 : host_end);
-    if (paren != std::string_view::npos) f.command = SmtpCommandIn(t.substr(paren, t.find(')', paren) - paren + 1));
+    if (paren != std::string_view::npos) {
+      std::string_view p = t.substr(paren, t.find(')', paren) - paren + 1);
+      for (std::string_view cmd : {"RCPT", "MAIL", "DATA", "EHLO", "HELO"}) {
+        if (p.find(cmd) != std::string_view::npos) {
+          f.command = std::string(cmd);
+          break;
+        }
+      }
+    }
     FillCodesFromDiagnostic(&f);
     report->findings.push_back(std::move(f));
   }

@@ -180,7 +180,10 @@ std::string ToUtf8(std::string_view bytes, std::string_view charset) {
     Convert(bytes, "UTF-8", false, &out);
     return out;
   }
-  if (IsUndeclared(name) || (IsSingleByteLatin(name) && high && IsValidUtf8(bytes))) {
+  // ISO-2022 charsets are 7-bit: 8-bit bytes under that label are some
+  // other charset, UTF-8 when they form it.
+  const bool seven_bit_label = name.starts_with("ISO-2022") && !iso2022;
+  if (IsUndeclared(name) || ((IsSingleByteLatin(name) || seven_bit_label) && high && IsValidUtf8(bytes))) {
     if (!iso2022 && IsValidUtf8(bytes)) return std::string(bytes);
     if (iso2022 && Convert(bytes, "ISO-2022-JP-3", false, &out)) return out;
     Convert(bytes, "CP1252", true, &out);

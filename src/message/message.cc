@@ -234,53 +234,41 @@ class Parser {
 
   // Adds the recipient groups held in fields [begin, end). Some servers
   // leave out the blank lines, so one group may hold the per-message
-  // fields and several recipients: each Final-Recipient (with the
-  // Original-Recipient just before it) starts a recipient.
+  // fields and several recipients: then each Final-Recipient (with an
+  // Original-Recipient just before it) starts a recipient. A group with one
+  // recipient is kept whole, whatever the order of its fields.
   void SplitRecipients(uint32_t begin, uint32_t end, bool first_group) {
     DeliveryStatus& dsn = m_->dsn_;
     const auto& fields = m_->fields_;
     auto is = [&](uint32_t i, std::string_view name) { return EqualsIgnoreCase(fields[i].name, name); };
-    uint32_t start = begin;
-    bool seen_recipient = false;
-    bool has_final = false;
-    bool has_original = false;
-    auto close = [&](uint32_t at) {
-      if (at > start) {
-        FieldGroup g(&fields, start, at);
-        if (IsRecipientGroup(g)) {
-          dsn.recipients.push_back(g);
-        } else if (first_group && dsn.per_message.empty()) {
-          dsn.per_message = g;
-        }
-      }
-      start = at;
-      has_final = false;
-      has_original = false;
-    };
+    std::vector<uint32_t> starts;
     for (uint32_t i = begin; i < end; ++i) {
-      if (is(i, "Final-Recipient")) {
-        if (!seen_recipient) {
-          // Per-message fields before the first recipient.
-          close(i > begin && is(i - 1, "Original-Recipient") ? i - 1 : i);
-          if (i > begin && is(i - 1, "Original-Recipient")) has_original = true;
-        } else if (has_final) {
-          const bool original_before = i > start && is(i - 1, "Original-Recipient") && has_original;
-          close(original_before ? i - 1 : i);
-          if (original_before) has_original = true;
-        }
-        seen_recipient = true;
-        has_final = true;
-      } else if (is(i, "Original-Recipient")) {
-        if (!seen_recipient) {
-          close(i);
-          seen_recipient = true;
-        } else if (has_original && has_final) {
-          close(i);
-        }
-        has_original = true;
+      if (!is(i, "Final-Recipient")) continue;
+      starts.push_back(i > begin && is(i - 1, "Original-Recipient") ? i - 1 : i);
+    }
+    if (starts.size() <= 1) {
+      dsn.recipients.push_back(FieldGroup(&fields, begin, end));
+      return;
+    }
+    // Fields before the first recipient: the per-message group when they
+    // are per-message fields, else part of the first recipient.
+    bool prefix_is_per_message = true;
+    for (uint32_t i = begin; i < starts[0]; ++i) {
+      if (is(i, "Action") || is(i, "Status") || is(i, "Diagnostic-Code") || is(i, "Remote-MTA")) {
+        prefix_is_per_message = false;
       }
     }
-    close(end);
+    if (prefix_is_per_message) {
+      if (starts[0] > begin && first_group && dsn.per_message.empty()) {
+        dsn.per_message = FieldGroup(&fields, begin, starts[0]);
+      }
+    } else {
+      starts[0] = begin;
+    }
+    for (size_t k = 0; k < starts.size(); ++k) {
+      const uint32_t stop = k + 1 < starts.size() ? starts[k + 1] : end;
+      dsn.recipients.push_back(FieldGroup(&fields, starts[k], stop));
+    }
   }
 
   void FindDeliveryStatus() {
