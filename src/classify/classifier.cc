@@ -40,6 +40,12 @@ Permanence PermanenceOf(const formats::Finding& f, std::string* why) {
   return Permanence::kUnknown;
 }
 
+// Causes that, said in reply to MAIL FROM, only mean the sender was refused.
+bool RefusedSender(Cause c) {
+  return c == Cause::kSecurityError || c == Cause::kBadReputation || c == Cause::kPolicyViolation ||
+         c == Cause::kFiltered || c == Cause::kOnHold || c == Cause::kUndefined || c == Cause::kUserUnknown;
+}
+
 }  // namespace
 
 Classifier::Classifier(ClassifierOptions options, std::unique_ptr<Rules> rules)
@@ -71,6 +77,7 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
     RuleMatch match;
     bool found = false;
     if (!f.diagnostic.empty()) found = rules.Find(NormalizeDiagnostic(f.diagnostic), f.remote_mta, domain, &match);
+    const bool by_rule = found;
     if (!found && !f.status.empty()) {
       Cause c = rules.status().Lookup(f.status);
       if (c != Cause::kUndefined) {
@@ -95,6 +102,21 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
         match.evidence +=
             by_status == Cause::kFiltered ? "; status " + f.status + ": filtered" : "; not said at RCPT: filtered";
       }
+    }
+    const bool at_greeting = f.command == "CONN" || f.command == "HELO" || f.command == "EHLO";
+    if (at_greeting && (!found || match.cause == Cause::kRejected || match.cause == Cause::kFiltered)) {
+      // Refused before any address was given: the sending host is blocked.
+      match.cause = Cause::kBlocked;
+      match.evidence = "cause: refused at " + f.command + ": blocked";
+      match.sender_dmarc = false;
+      found = true;
+    }
+    if (f.command == "MAIL" && !by_rule && (!found || RefusedSender(match.cause))) {
+      // Refused in reply to MAIL FROM with nothing more specific said: the
+      // sender was rejected.
+      found = true;
+      match.evidence += "; at MAIL: rejected";
+      match.cause = Cause::kRejected;
     }
     if (found) {
       v->cause = match.cause;

@@ -29,11 +29,20 @@ bool DecodeGoogleWorkspace(const message::Message& m, Report* report) {
     diagnostic = JoinReplyLines(rest.substr(0, rest.find("\n\n")));
   }
 
-  std::vector<std::string> recipients;
-  for (const message::FieldGroup& g : m.delivery_status().recipients) {
-    std::string r = ExtractAddress(g.Unfolded("Final-Recipient"));
-    if (!r.empty()) recipients.push_back(r);
+  // With delivery-status fields, they give recipients, action and status;
+  // the notice's text is the better diagnostic.
+  Report dsn;
+  if (DecodeDsnGroups(m, &dsn)) {
+    report->format = "googleworkspace";
+    report->evidence = "format: googleworkspace: \"** Message not delivered **\" with delivery-status";
+    for (Finding& f : dsn.findings) {
+      if (f.diagnostic.empty()) f.diagnostic = diagnostic;
+      FillCodesFromDiagnostic(&f);
+      report->findings.push_back(std::move(f));
+    }
+    return true;
   }
+  std::vector<std::string> recipients;
   // With an empty delivery-status part the returned original's To: names
   // the recipient more reliably than X-Failed-Recipients (which may hold a
   // group or alias the message was sent through).

@@ -24,20 +24,27 @@ struct Paragraph {
 
 // "<a@b>: host mx[192.0.2.1] said: 550 5.1.1 ... (in reply to RCPT TO
 // command)" paragraphs, folded onto indented lines.
+// "<a@b>: ..." starts a recipient's paragraph.
+bool IsRecipientLine(std::string_view line) {
+  if (!line.starts_with("<")) return false;
+  size_t gt = line.find('>');
+  return gt != std::string_view::npos && line.find('@') < gt && gt + 1 < line.size() && line[gt + 1] == ':';
+}
+
 std::vector<Paragraph> ReadParagraphs(std::string_view body) {
   std::vector<Paragraph> out;
   std::vector<std::string_view> lines = SplitLines(body);
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string_view line = lines[i];
-    if (!line.starts_with("<")) continue;
-    size_t gt = line.find(">");
-    if (gt == std::string_view::npos || line.find('@') > gt) continue;
-    size_t colon = line.find(':', gt);
-    if (colon == std::string_view::npos) continue;
+    if (!IsRecipientLine(line)) continue;
+    size_t gt = line.find('>');
+    size_t colon = gt + 1;
     Paragraph p;
     p.recipient = ExtractAddress(line.substr(1, gt - 1));
     std::vector<std::string_view> text{line.substr(colon + 1)};
-    while (i + 1 < lines.size() && (lines[i + 1].starts_with(" ") || lines[i + 1].starts_with("\t"))) {
+    // The paragraph runs to the blank line; relays sometimes re-wrap it
+    // without indenting the continuation.
+    while (i + 1 < lines.size() && !Trim(lines[i + 1]).empty() && !IsRecipientLine(lines[i + 1])) {
       text.push_back(lines[++i]);
     }
     std::string joined = JoinReplyLines(text);

@@ -26,6 +26,18 @@ REBOUND_DECODER(DecodeOpenSmtpd)
 REBOUND_DECODER(DecodePostfix)
 REBOUND_DECODER(DecodeSendmail)
 REBOUND_DECODER(DecodeV5Sendmail)
+REBOUND_DECODER(DecodeCourier)
+REBOUND_DECODER(DecodeYandex)
+REBOUND_DECODER(DecodeAol)
+REBOUND_DECODER(DecodeOffice365)
+REBOUND_DECODER(DecodeExchange2007)
+REBOUND_DECODER(DecodeOutlook)
+REBOUND_DECODER(DecodeExchange2003)
+REBOUND_DECODER(DecodeGmx)
+REBOUND_DECODER(DecodeEinsUndEins)
+REBOUND_DECODER(DecodeZoho)
+REBOUND_DECODER(DecodeImailServer)
+REBOUND_DECODER(DecodeApacheJames)
 // group-a declarations
 REBOUND_DECODER(DecodeActiveHunter)
 REBOUND_DECODER(DecodeAmavis)
@@ -98,6 +110,15 @@ constexpr std::array kDecoders = {
     Decoder{"exim", DecodeExim},
     Decoder{"postfix", DecodePostfix},
     Decoder{"sendmail", DecodeSendmail},
+    Decoder{"courier", DecodeCourier},
+    Decoder{"yandex", DecodeYandex},
+    Decoder{"aol", DecodeAol},
+    Decoder{"office365", DecodeOffice365},
+    Decoder{"exchange2007", DecodeExchange2007},
+    Decoder{"outlook", DecodeOutlook},
+    Decoder{"gmx", DecodeGmx},
+    Decoder{"einsundeins", DecodeEinsUndEins},
+    Decoder{"zoho", DecodeZoho},
     // group-a before-rfc3464
     Decoder{"rfc3464", DecodeRfc3464},
     Decoder{"googlegroups", DecodeGoogleGroups},
@@ -106,6 +127,9 @@ constexpr std::array kDecoders = {
     Decoder{"yahoo", DecodeYahoo},
     Decoder{"qmail", DecodeQmail},
     Decoder{"v5sendmail", DecodeV5Sendmail},
+    Decoder{"exchange2003", DecodeExchange2003},
+    Decoder{"imailserver", DecodeImailServer},
+    Decoder{"apachejames", DecodeApacheJames},
     // group-a after-rfc3464
     Decoder{"x6", DecodeX6},
     Decoder{"x3", DecodeX3},

@@ -54,9 +54,10 @@ void FillCodesFromDiagnostic(Finding* f) {
   std::string_view in_text = FindStatusCode(f->diagnostic);
   if (f->status.empty()) {
     f->status = std::string(in_text);
-  } else if (!in_text.empty() && f->status.size() >= 3 && f->status.substr(1) == ".0.0" && in_text[0] == f->status[0]) {
-    // "Status: 5.0.0" with "5.1.1" in the server's text: the text is more
-    // specific.
+  } else if (!in_text.empty() && in_text[0] == f->status[0]) {
+    // The reporting MTA's Status summarises ("5.0.0", or "4.4.7" when it
+    // gave up retrying); the remote server's own code in its reply says
+    // what happened.
     f->status = std::string(in_text);
   }
 }

@@ -81,4 +81,21 @@ void UnwrapSesReply(Finding* f);
 // "Giving up on"/"does not like recipient" the host and command.
 bool ParseQmailNotice(std::string_view text, std::string_view start_marker, Report* report);
 
+// Group c: Exchange 2007 and later, and Office 365 (defined in
+// exchange2007.cc). The recipients of a non-delivery report written by
+// Exchange: the DSN groups when there are some, completed from the
+// "Diagnostic information for administrators" section (the remote reply,
+// the remote host); else that section alone. False when neither has one.
+bool ReadExchangeNdr(const message::Message& m, Report* report);
+// True when the message is an Exchange non-delivery report: the
+// X-MS-Exchange-Message-Is-Ndr field, or an "Undeliverable" notice whose
+// text has Exchange's diagnostic section.
+bool LooksLikeExchangeNdr(const message::Message& m);
+
+// Group c: the notice of United Internet's mail services (GMX, WEB.DE,
+// 1&1), defined in gmx.cc: after "The following address(es) failed:",
+// one block per address written alone on a line (quoted, bracketed or
+// bare), up to "--- The header of the original message is following. ---".
+bool ParseUnitedInternetNotice(std::string_view text, Report* report);
+
 }  // namespace rebound::formats

@@ -1,0 +1,60 @@
+// Apache James: "Error message below:" then the remote reply, and
+// "Message details:" listing the envelope ("RCPT TO: a@b"). James is a
+// Java server: its Message-ID holds ".JavaMail.", its Received lines
+// "JAMES SMTP Server", and its own bounces are titled "[BOUNCE]".
+#include "formats/formats.h"
+#include "formats/util.h"
+#include "message/headers.h"
+
+namespace rebound::formats {
+
+using message::StartsWithIgnoreCase;
+using message::Trim;
+
+bool DecodeApacheJames(const message::Message& m, Report* report) {
+  if (!HeaderContains(m, "Message-ID", ".javamail.") && !HeaderContains(m, "Received", "james smtp server") &&
+      m.headers().Text("Subject") != "[BOUNCE]") {
+    return false;
+  }
+  std::string text = FirstTextBody(m);
+  std::vector<std::string_view> lines = SplitLines(text);
+  std::vector<std::string_view> reply;
+  std::vector<std::string> recipients;
+  enum { kNone, kError, kDetails } section = kNone;
+  for (std::string_view line : lines) {
+    std::string_view t = Trim(line);
+    if (StartsWithIgnoreCase(t, "Error message below:")) {
+      section = kError;
+      continue;
+    }
+    if (StartsWithIgnoreCase(t, "Message details:")) {
+      section = kDetails;
+      continue;
+    }
+    if (section == kError) {
+      if (t.empty()) {
+        if (!reply.empty()) section = kNone;
+        continue;
+      }
+      reply.push_back(t);
+    } else if (section == kDetails && StartsWithIgnoreCase(t, "RCPT TO:")) {
+      std::string a = ExtractAddress(t.substr(8));
+      if (!a.empty()) recipients.push_back(std::move(a));
+    }
+  }
+  if (recipients.empty() || reply.empty()) return false;
+  std::string diagnostic = JoinReplyLines(reply);
+  for (std::string& r : recipients) {
+    Finding f;
+    f.recipient = std::move(r);
+    f.action = "failed";
+    f.diagnostic = diagnostic;
+    FillCodesFromDiagnostic(&f);
+    report->findings.push_back(std::move(f));
+  }
+  report->format = "apachejames";
+  report->evidence = "format: apachejames: \"Error message below:\" and \"Message details:\"";
+  return true;
+}
+
+}  // namespace rebound::formats

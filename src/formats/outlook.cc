@@ -1,0 +1,29 @@
+// Outlook.com (formerly Hotmail, MSN): the Windows SMTP service's report,
+// "This is an automatically generated Delivery Status Notification.", from
+// postmaster@*.hotmail.com or outlook.com, with a delivery-status part.
+// Recognised by the sender and the template; the DSN groups give the
+// findings. Office 365's Exchange reports are decoded before this one.
+#include "formats/formats.h"
+#include "formats/util.h"
+#include "message/headers.h"
+
+namespace rebound::formats {
+
+using message::FindIgnoreCase;
+
+bool DecodeOutlook(const message::Message& m, Report* report) {
+  if (!HeaderContains(m, "From", "hotmail") && !HeaderContains(m, "From", "@outlook.com") &&
+      !HeaderContains(m, "From", "msn.com") && !HeaderContains(m, "From", "live.com")) {
+    return false;
+  }
+  std::string text = FirstTextBody(m);
+  if (FindIgnoreCase(text, "This is an automatically generated Delivery Status Notification") == std::string::npos) {
+    return false;
+  }
+  if (!DecodeDsnGroups(m, report)) return false;
+  report->format = "outlook";
+  report->evidence = "format: outlook: Delivery Status Notification from Outlook.com (Hotmail)";
+  return true;
+}
+
+}  // namespace rebound::formats
