@@ -17,6 +17,9 @@ bool DecodeApacheJames(const message::Message& m, Report* report) {
     return false;
   }
   std::string text = FirstTextBody(m);
+  // James writes a nested multipart whose boundary parameter sits on an
+  // unfolded line, so the parser reads it as text: search the whole message.
+  if (text.find("Error message below:") == std::string::npos) text = std::string(m.bytes());
   std::vector<std::string_view> lines = SplitLines(text);
   std::vector<std::string_view> reply;
   std::vector<std::string> recipients;

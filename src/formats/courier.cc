@@ -76,6 +76,8 @@ bool DecodeCourier(const message::Message& m, Report* report) {
         FillCodesFromDiagnostic(&f);
         break;
       }
+      // Courier writes "Remote-MTA: dns; mx.example.com [192.0.2.1]".
+      if (size_t lb = f.remote_mta.find(" ["); lb != std::string::npos) f.remote_mta.resize(lb);
     }
   } else {
     for (Block& b : blocks) {

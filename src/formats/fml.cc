@@ -44,7 +44,7 @@ bool DecodeFml(const message::Message& m, Report* report) {
   }
   if (matched == nullptr) return false;
   // The first paragraph names the list (or the address it refused).
-  std::string text = FirstTextBody(m);
+  const std::string& text = FirstTextBody(m);
   Finding f;
   f.action = "failed";
   for (std::string_view line : SplitLines(text)) {

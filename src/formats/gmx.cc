@@ -29,6 +29,20 @@ std::string HeadAddress(std::string_view t) {
   return ExtractAddress(t);
 }
 
+// The command in "after RCPT command" or "for TEXT command"; TEXT is
+// what GMX calls the message data.
+std::string StageCommand(std::string_view stage) {
+  size_t c = FindIgnoreCase(stage, " command");
+  if (c == std::string_view::npos) return SmtpCommandIn(stage);
+  std::string_view word = stage.substr(0, c);
+  word = word.substr(word.rfind(' ') + 1);
+  if (message::EqualsIgnoreCase(word, "TEXT")) return "DATA";
+  for (std::string_view known : {"RCPT", "MAIL", "DATA", "EHLO", "HELO", "STARTTLS"}) {
+    if (message::EqualsIgnoreCase(word, known)) return std::string(known);
+  }
+  return SmtpCommandIn(stage);
+}
+
 }  // namespace
 
 bool ParseUnitedInternetNotice(std::string_view text, Report* report) {
@@ -74,8 +88,7 @@ bool ParseUnitedInternetNotice(std::string_view text, Report* report) {
           size_t why = FindIgnoreCase(h, "reason: ");
           if (why != std::string_view::npos) reply.push_back(Trim(h.substr(why + 8)));
         }
-        f.command = SmtpCommandIn(stage);
-        if (f.command.empty() && FindIgnoreCase(stage, "TEXT command") != std::string_view::npos) f.command = "DATA";
+        f.command = StageCommand(stage);
         continue;
       }
       if (StartsWithIgnoreCase(t, "host: ")) {

@@ -12,7 +12,7 @@ using message::Trim;
 
 bool DecodeMailFoundry(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "Received", "(mailfoundry)")) return false;
-  std::string text = FirstTextBody(m);
+  const std::string& text = FirstTextBody(m);
   std::vector<std::string_view> lines = SplitLines(text);
   Finding* current = nullptr;
   for (size_t i = 0; i < lines.size(); ++i) {

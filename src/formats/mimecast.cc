@@ -17,7 +17,7 @@ bool DecodeMimecast(const message::Message& m, Report* report) {
       !m.headers().Has("X-Mimecast-Spam-Score")) {
     return false;
   }
-  std::string text = FirstTextBody(m);
+  const std::string& text = FirstTextBody(m);
   std::vector<std::string> recipients;
   std::vector<std::string_view> info;
   std::string problem;

@@ -1,6 +1,7 @@
 // Outlook.com (formerly Hotmail, MSN): the Windows SMTP service's report,
 // "This is an automatically generated Delivery Status Notification.", from
-// postmaster@*.hotmail.com or outlook.com, with a delivery-status part.
+// postmaster@*.hotmail.com or outlook.com (or one of its outbound relays),
+// with a delivery-status part.
 // Recognised by the sender and the template; the DSN groups give the
 // findings. Office 365's Exchange reports are decoded before this one.
 #include "formats/formats.h"
@@ -12,10 +13,12 @@ namespace rebound::formats {
 using message::FindIgnoreCase;
 
 bool DecodeOutlook(const message::Message& m, Report* report) {
-  if (!HeaderContains(m, "From", "hotmail") && !HeaderContains(m, "From", "@outlook.com") &&
-      !HeaderContains(m, "From", "msn.com") && !HeaderContains(m, "From", "live.com")) {
-    return false;
-  }
+  // Outlook.com's outbound relays are named "BLU004-OMC3S20", "blu2-omc4-s22".
+  bool outlook =
+      HeaderContains(m, "From", "hotmail") || HeaderContains(m, "From", "@outlook.com") ||
+      HeaderContains(m, "From", "msn.com") || HeaderContains(m, "From", "live.com") ||
+      message::FindIgnoreCase(m.delivery_status().per_message.Raw("Reporting-MTA"), "-omc") != std::string_view::npos;
+  if (!outlook) return false;
   std::string text = FirstTextBody(m);
   if (FindIgnoreCase(text, "This is an automatically generated Delivery Status Notification") == std::string::npos) {
     return false;

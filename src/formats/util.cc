@@ -62,24 +62,7 @@ void FillCodesFromDiagnostic(Finding* f) {
   }
 }
 
-std::string FirstTextBody(const message::Message& m) {
-  const auto& parts = m.parts();
-  for (size_t i = 0; i < parts.size(); ++i) {
-    const message::Part& p = parts[i];
-    if (p.IsMultipart()) continue;
-    if (!p.IsText()) {
-      if (i == 0) return {};
-      continue;
-    }
-    bool inside = false;
-    for (int q = p.parent; q >= 0; q = parts[q].parent) {
-      inside = inside || message::EqualsIgnoreCase(parts[q].type, "message");
-    }
-    if (inside) continue;
-    return m.DecodedText(p);
-  }
-  return {};
-}
+const std::string& FirstTextBody(const message::Message& m) { return m.MainText(); }
 
 bool HeaderContains(const message::Message& m, std::string_view name, std::string_view needle) {
   for (const message::HeaderField& h : m.headers()) {

@@ -24,7 +24,7 @@ void FillCodesFromDiagnostic(Finding* f);
 
 // The decoded text of the first text/plain part outside any returned
 // original, or of the body when the message is not multipart.
-std::string FirstTextBody(const message::Message& m);
+const std::string& FirstTextBody(const message::Message& m);
 
 // ---- Helpers for decoders that read the human-readable notice. ----
 

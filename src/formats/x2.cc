@@ -66,7 +66,7 @@ bool DecodeNewTemplate(std::string_view text, Report* report) {
 
 bool DecodeX2(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "From", "mailer-daemon") && !HeaderContains(m, "From", "postmaster")) return false;
-  std::string text = FirstTextBody(m);
+  const std::string& text = FirstTextBody(m);
   if (FindIgnoreCase(text, "your delivery to the following address has been failed") != std::string::npos) {
     if (!DecodeNewTemplate(text, report)) return false;
     report->format = "x2";

@@ -32,7 +32,7 @@ void Finish(Finding* f, std::vector<std::string_view>* block) {
 
 bool DecodeX4(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "From", "mailer-daemon")) return false;
-  std::string text = FirstTextBody(m);
+  const std::string& text = FirstTextBody(m);
   size_t start = FindIgnoreCase(text, "your mail message to the following address(es) could not be delivered");
   if (start == std::string::npos) return false;
   std::vector<std::string_view> lines = SplitLines(std::string_view(text).substr(start));

@@ -10,7 +10,7 @@ bool DecodeYahoo(const message::Message& m, Report* report) {
   std::string subject = m.headers().Text("Subject");
   if (!message::EqualsIgnoreCase(subject, "Failure Notice")) return false;
   constexpr std::string_view kStart = "Sorry, we were unable to deliver your message to the following address";
-  std::string body = FirstTextBody(m);
+  const std::string& body = FirstTextBody(m);
   if (message::FindIgnoreCase(body, kStart) == std::string::npos) return false;
   if (!ParseQmailNotice(body, kStart, report)) return false;
   report->format = "yahoo";

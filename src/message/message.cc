@@ -444,6 +444,8 @@ void Message::Parse(std::string_view raw, const Limits& limits) {
   original_message_id_ = {};
   owned_.clear();
   notes_.clear();
+  main_text_.clear();
+  main_text_ready_ = false;
 
   if (raw.size() > limits.max_message_bytes) {
     Note("message exceeds " + std::to_string(limits.max_message_bytes) + " bytes; cut");
@@ -465,6 +467,27 @@ void Message::Parse(std::string_view raw, const Limits& limits) {
 }
 
 bool Message::is_empty() const { return parts_.empty() || (parts_[0].headers.empty() && Trim(parts_[0].body).empty()); }
+
+const std::string& Message::MainText() const {
+  if (main_text_ready_) return main_text_;
+  main_text_ready_ = true;
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    const Part& p = parts_[i];
+    if (p.IsMultipart()) continue;
+    if (!p.IsText()) {
+      if (i == 0) break;
+      continue;
+    }
+    bool inside = false;
+    for (int q = p.parent; q >= 0; q = parts_[q].parent) {
+      inside = inside || EqualsIgnoreCase(parts_[q].type, "message");
+    }
+    if (inside) continue;
+    main_text_ = DecodedText(p);
+    break;
+  }
+  return main_text_;
+}
 
 std::string Message::DecodedText(const Part& part) const {
   std::string_view bytes = part.body;

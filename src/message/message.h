@@ -89,6 +89,12 @@ class Message {
   // bytes silently; output is capped at limits().max_decoded_bytes (noted).
   std::string DecodedText(const Part& part) const;
 
+  // The decoded text of the first text part outside any returned original
+  // (the notice a server wrote), or of the body when it is not multipart;
+  // empty when there is none. Decoded on first use, then kept until the next
+  // Parse, since many format decoders read it.
+  const std::string& MainText() const;
+
   // All delivery-status groups found (message/delivery-status parts, also
   // message/global-delivery-status, or inline fields).
   const DeliveryStatus& delivery_status() const { return dsn_; }
@@ -128,6 +134,8 @@ class Message {
   int original_part_ = -1;
   std::string_view original_message_id_;
   mutable std::deque<std::string> owned_;
+  mutable std::string main_text_;
+  mutable bool main_text_ready_ = false;
   mutable std::vector<std::string> notes_;
 };
 
