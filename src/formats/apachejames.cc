@@ -16,10 +16,10 @@ bool DecodeApacheJames(const message::Message& m, Report* report) {
       m.headers().Text("Subject") != "[BOUNCE]") {
     return false;
   }
-  std::string text = FirstTextBody(m);
   // James writes a nested multipart whose boundary parameter sits on an
   // unfolded line, so the parser reads it as text: search the whole message.
-  if (text.find("Error message below:") == std::string::npos) text = std::string(m.bytes());
+  std::string_view text = FirstTextBody(m);
+  if (text.find("Error message below:") == std::string_view::npos) text = m.bytes();
   std::vector<std::string_view> lines = SplitLines(text);
   std::vector<std::string_view> reply;
   std::vector<std::string> recipients;

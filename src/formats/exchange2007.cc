@@ -67,7 +67,7 @@ NdrEntry SplitEntry(const ExchangeEntry& e) {
 }  // namespace
 
 bool ReadExchangeNdr(const message::Message& m, Report* report) {
-  std::string text = FirstTextBody(m);
+  const std::string& text = FirstTextBody(m);
   std::vector<ExchangeEntry> entries = ParseExchangeDiagnostics(text, nullptr);
   std::vector<NdrEntry> ndr;
   for (const ExchangeEntry& e : entries) ndr.push_back(SplitEntry(e));
@@ -105,7 +105,7 @@ bool LooksLikeExchangeNdr(const message::Message& m) {
       !h.Has("X-MS-Embedded-Report")) {
     return false;
   }
-  std::string text = FirstTextBody(m);
+  const std::string& text = FirstTextBody(m);
   return FindIgnoreCase(text, "diagnostic information for administrators:") != std::string::npos ||
          FindIgnoreCase(text, "sent by microsoft exchange server") != std::string::npos;
 }

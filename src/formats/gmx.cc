@@ -109,7 +109,7 @@ bool DecodeGmx(const message::Message& m, Report* report) {
       !m.headers().Has("X-GMX-Antispam")) {
     return false;
   }
-  std::string text = FirstTextBody(m);
+  const std::string& text = FirstTextBody(m);
   if (!ParseUnitedInternetNotice(text, report)) return false;
   report->format = "gmx";
   report->evidence = "format: gmx: \"The header of the original message is following\"";

@@ -30,6 +30,13 @@ bool DecodeRfc3464(const message::Message& m, Report* report) {
     f.recipient = ExtractAddress(g.Unfolded("Final-Recipient"));
     if (f.recipient.empty()) f.recipient = ExtractAddress(g.Unfolded("Original-Recipient"));
     if (f.recipient.empty()) f.recipient = ExtractAddress(g.Unfolded("X-Actual-Recipient"));
+    if (f.recipient.empty() && dsn.recipients.size() == 1) {
+      // A broken Final-Recipient ("rfc822; @mx.example.org"): the one
+      // recipient is the one the returned original was sent to.
+      if (const message::HeaderBlock* original = m.original_headers()) {
+        f.recipient = ExtractAddress(original->Unfolded("To"));
+      }
+    }
     f.action = FirstWordLower(g.Raw("Action"));
     std::string status = g.Unfolded("Status");
     std::string_view code = FindStatusCode(status);

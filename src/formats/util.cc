@@ -24,7 +24,13 @@ std::string ExtractAddress(std::string_view text) {
   size_t at = text.find('@');
   while (at != std::string_view::npos) {
     size_t b = at;
-    while (b > 0 && IsAddressChar(text[b - 1])) --b;
+    if (b > 1 && text[b - 1] == '"') {
+      // A quoted local part ("john..doe"@example.org) is kept with its quotes.
+      size_t open = text.rfind('"', b - 2);
+      if (open != std::string_view::npos) b = open;
+    } else {
+      while (b > 0 && IsAddressChar(text[b - 1])) --b;
+    }
     size_t e = at + 1;
     while (e < text.size() && IsAddressChar(text[e])) ++e;
     while (e > at + 1 && text[e - 1] == '.') --e;  // trailing dot of a sentence

@@ -57,7 +57,7 @@ bool DecodeYandex(const message::Message& m, Report* report) {
     return false;
   }
   if (!DecodeDsnGroups(m, report)) return false;
-  std::string text = FirstTextBody(m);
+  const std::string& text = FirstTextBody(m);
   std::vector<Paragraph> paragraphs = ReadParagraphs(text);
   for (Finding& f : report->findings) {
     for (const Paragraph& p : paragraphs) {

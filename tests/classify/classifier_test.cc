@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace rebound::classify {
 namespace {
@@ -100,6 +102,60 @@ TEST(Classifier, ExtraRulesWinOverBuiltIn) {
   auto c = Classifier::Create(options, &error);
   ASSERT_NE(c, nullptr) << error;
   EXPECT_EQ(c->ClassifyReply("550 5.1.1 gone").cause, formats::Cause::kSuspend);
+}
+
+}  // namespace
+}  // namespace rebound::classify
+
+namespace rebound::classify {
+namespace {
+
+TEST(Classifier, SenderDmarcPolicyIsSoftDmarcNotAuthorized) {
+  auto c = Make();
+  Verdict v = c->ClassifyReply(
+      "550-5.7.26 Unauthenticated email from example.com is not accepted due to domain's\n"
+      "550-5.7.26 DMARC policy. Please contact the administrator of example.com domain.");
+  EXPECT_EQ(v.type, BounceType::kSoft);
+  EXPECT_EQ(v.reason, Reason::kDmarcNotAuthorized);
+  EXPECT_EQ(v.cause, formats::Cause::kAuthFailure);
+  bool dmarc_evidence = false;
+  for (const std::string& e : v.evidence) dmarc_evidence = dmarc_evidence || e.starts_with("dmarc:");
+  EXPECT_TRUE(dmarc_evidence);
+}
+
+TEST(Classifier, RejectionsAtGreetingAndMailFromFollowTheCommand) {
+  auto c = Make();
+  std::string raw =
+      "From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail Returned to Sender\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\n\nThis is the mail system at host x.example.\n\n"
+      "<who@y.example>: host mx.y.example[192.0.2.9] said: 550 Nope (in reply to\n    MAIL FROM command)\n\n"
+      "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x.example\nX-Postfix-Queue-ID: 1\n\n"
+      "Final-Recipient: rfc822; who@y.example\nAction: failed\nStatus: 5.0.0\n--b--\n";
+  auto verdicts = c->ClassifyBytes(raw);
+  ASSERT_EQ(verdicts.size(), 1u);
+  EXPECT_EQ(verdicts[0].finding.command, "MAIL");
+  EXPECT_EQ(verdicts[0].cause, formats::Cause::kRejected);
+}
+
+TEST(Classifier, IsSafeToShareBetweenThreads) {
+  auto c = Make();
+  const std::string raw = Example("dsn-unknown-user.eml");
+  std::vector<std::thread> threads;
+  std::atomic<int> agree{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        auto v = c->ClassifyBytes(raw);
+        Verdict r = c->ClassifyReply("452 4.2.2 Mailbox full");
+        if (v.size() == 1 && v[0].cause == formats::Cause::kUserUnknown && r.reason == Reason::kRecipientTemporary) {
+          ++agree;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(agree.load(), 800);
 }
 
 }  // namespace
