@@ -25,6 +25,10 @@ Permanence PermanenceOf(const formats::Finding& f, std::string* why) {
     *why = "type: Action delayed";
     return Permanence::kDelayed;
   }
+  if (f.retried && (f.status.empty() || f.status[0] != '5')) {
+    *why = "type: gave up after temporary failures";
+    return Permanence::kTransient;
+  }
   if (!f.status.empty() && (f.status[0] == '5' || f.status[0] == '4')) {
     *why = "type: status " + f.status;
     return f.status[0] == '5' ? Permanence::kPermanent : Permanence::kTransient;
@@ -76,7 +80,7 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
       domain = std::string_view(f.recipient).substr(at + 1);
     RuleMatch match;
     bool found = false;
-    if (!f.diagnostic.empty()) found = rules.Find(NormalizeDiagnostic(f.diagnostic), f.remote_mta, domain, &match);
+    if (!f.diagnostic.empty()) found = rules.Find(NormalizeDiagnostic(f.diagnostic), f.remote_mta, domain, v->format, &match);
     const bool by_rule = found;
     if (!found && !f.status.empty()) {
       Cause c = rules.status().Lookup(f.status);
@@ -87,10 +91,10 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
       }
     }
     if (!found && f.diagnostic.empty() && !notification.empty()) {
-      found = rules.Find(notification, f.remote_mta, domain, &match);
+      found = rules.Find(notification, f.remote_mta, domain, v->format, &match);
       if (found) match.evidence += " in the notification text";
     }
-    if (found && match.cause == Cause::kUserUnknown && !match.provider) {
+    if (found && match.cause == Cause::kUserUnknown && !match.scoped) {
       // "User unknown" in general words counts as such only when the server
       // said it in reply to RCPT or with a status meaning it; said after the
       // message was sent, or with a "not accepting messages" status, it is

@@ -173,7 +173,7 @@ bool RuleSet::AddPhrases(std::string_view text, std::string_view source, bool dm
       *error = Where(source, n) + ": expected \"CAUSE<TAB>PATTERN\", got \"" + std::string(line) + "\"";
       return false;
     }
-    return AddRule(Rule{cause, dmarc, "", std::string(f[1]), Where(source, n)}, error);
+    return AddRule(Rule{cause, dmarc, "", "", std::string(f[1]), Where(source, n)}, error);
   });
 }
 
@@ -184,7 +184,18 @@ bool RuleSet::AddProviders(std::string_view text, std::string_view source, std::
       *error = Where(source, n) + ": expected \"HOST_SUFFIX<TAB>CAUSE<TAB>PATTERN\", got \"" + std::string(line) + "\"";
       return false;
     }
-    return AddRule(Rule{cause, false, message::ToLower(f[0]), std::string(f[2]), Where(source, n)}, error);
+    return AddRule(Rule{cause, false, message::ToLower(f[0]), "", std::string(f[2]), Where(source, n)}, error);
+  });
+}
+
+bool RuleSet::AddFormatRules(std::string_view text, std::string_view source, std::string* error) {
+  return ForEachLine(text, [&](const std::vector<std::string_view>& f, size_t n, std::string_view line) {
+    Cause cause;
+    if (f.size() != 3 || f[0].empty() || !formats::ParseCause(f[1], &cause)) {
+      *error = Where(source, n) + ": expected \"FORMAT<TAB>CAUSE<TAB>PATTERN\", got \"" + std::string(line) + "\"";
+      return false;
+    }
+    return AddRule(Rule{cause, false, "", message::ToLower(f[0]), std::string(f[2]), Where(source, n)}, error);
   });
 }
 
@@ -216,7 +227,7 @@ bool RuleSet::AddUserRules(std::string_view text, std::string_view source, std::
             Where(source, n) + ": expected \"HOST_SUFFIX<TAB>CAUSE<TAB>PATTERN\", got \"" + std::string(line) + "\"";
         return false;
       }
-      return AddRule(Rule{cause, false, message::ToLower(f[0]), std::string(f[2]), Where(source, n)}, error);
+      return AddRule(Rule{cause, false, message::ToLower(f[0]), "", std::string(f[2]), Where(source, n)}, error);
     }
     if (f.size() == 2 && formats::IsStatusCode(f[0])) {
       std::string one = std::string(f[0]) + "\t" + std::string(f[1]) + "\n";
@@ -234,7 +245,7 @@ bool RuleSet::AddUserRules(std::string_view text, std::string_view source, std::
                std::string(line) + "\"";
       return false;
     }
-    return AddRule(Rule{cause, false, "", std::string(f[1]), Where(source, n)}, error);
+    return AddRule(Rule{cause, false, "", "", std::string(f[1]), Where(source, n)}, error);
   });
 }
 
@@ -250,7 +261,7 @@ bool RuleSet::Compile(std::string* error, std::string_view precompiled) {
 }
 
 bool RuleSet::Find(std::string_view normalized, std::string_view remote_host, std::string_view recipient_domain,
-                   RuleMatch* out) const {
+                   std::string_view format, RuleMatch* out) const {
   thread_local std::vector<uint32_t> ids;
   ids.clear();
   matcher_.Match(normalized, &ids);
@@ -260,10 +271,14 @@ bool RuleSet::Find(std::string_view normalized, std::string_view remote_host, st
         !HostMatchesSuffix(recipient_domain, r.host_suffix)) {
       continue;
     }
+    if (!r.format.empty() && r.format != format) continue;
     out->cause = r.cause;
     out->sender_dmarc = r.dmarc;
-    out->provider = !r.host_suffix.empty();
-    std::string kind = r.dmarc ? "dmarc" : !r.host_suffix.empty() ? "provider " + r.host_suffix : "phrase";
+    out->scoped = !r.host_suffix.empty() || !r.format.empty();
+    std::string kind = r.dmarc                   ? "dmarc"
+                       : !r.host_suffix.empty() ? "provider " + r.host_suffix
+                       : !r.format.empty()      ? "format " + r.format
+                                                : "phrase";
     out->evidence = kind + ": " + r.pattern + " (" + r.source + ")";
     return true;
   }
@@ -293,6 +308,7 @@ bool LoadRules(RuleSet* set, const std::string& user_rules_path, std::string* er
     if (!set->AddUserRules(text.str(), user_rules_path, error)) return false;
   }
   return set->AddPhrases(File("dmarc.tsv"), "rules/dmarc.tsv", true, error) &&
+         set->AddFormatRules(File("formats.tsv"), "rules/formats.tsv", error) &&
          set->AddProviders(File("providers.tsv"), "rules/providers.tsv", error) &&
          set->AddPhrases(File("phrases.tsv"), "rules/phrases.tsv", false, error);
 }

@@ -26,7 +26,7 @@ namespace rebound::classify {
 struct RuleMatch {
   formats::Cause cause = formats::Cause::kUndefined;
   bool sender_dmarc = false;  // the sender domain's own DMARC policy refused it
-  bool provider = false;      // a receiving provider's own rule decided
+  bool scoped = false;        // a provider's or a format's own rule decided
   std::string evidence;       // "phrase: user unknown (rules/phrases.tsv:812)"
 };
 
@@ -37,6 +37,9 @@ class RuleSet {
   bool AddPhrases(std::string_view text, std::string_view source, bool dmarc, std::string* error);
   // "HOST_SUFFIX<TAB>CAUSE<TAB>PATTERN" lines.
   bool AddProviders(std::string_view text, std::string_view source, std::string* error);
+  // "FORMAT<TAB>CAUSE<TAB>PATTERN" lines: an MTA's own fixed wording, used
+  // only for bounces of that format.
+  bool AddFormatRules(std::string_view text, std::string_view source, std::string* error);
   // "CODE<TAB>CAUSE" lines.
   bool AddStatusCodes(std::string_view text, std::string_view source, std::string* error);
   // "CAUSE<TAB>PERMANENT<TAB>TRANSIENT" lines.
@@ -52,9 +55,10 @@ class RuleSet {
 
   // The first rule matching `normalized` text (see NormalizeDiagnostic).
   // Provider rules count only when their suffix matches `remote_host` or
-  // `recipient_domain` on a label boundary.
+  // `recipient_domain` on a label boundary; format rules only when `format`
+  // is theirs.
   bool Find(std::string_view normalized, std::string_view remote_host, std::string_view recipient_domain,
-            RuleMatch* out) const;
+            std::string_view format, RuleMatch* out) const;
 
   const StatusTable& status() const { return status_; }
   // The x.0.9xx code for a cause when the message states no status.
@@ -65,6 +69,7 @@ class RuleSet {
     formats::Cause cause;
     bool dmarc;
     std::string host_suffix;  // empty: any provider
+    std::string format;       // empty: any format
     std::string pattern;
     std::string source;
   };

@@ -30,6 +30,7 @@ struct Finding {
   std::string remote_mta;           // host that answered
   std::string command;              // SMTP command that failed: "RCPT", "DATA", ...
   std::string feedback_type;        // ARF feedback type
+  bool retried = false;       // the sender gave up after temporary failures
   Cause cause = Cause::kUndefined;  // set only when the format itself says
   std::string cause_evidence;       // why the format set `cause`
 };

@@ -41,7 +41,14 @@ bool DecodeRfc3464(const message::Message& m, Report* report) {
     std::string status = g.Unfolded("Status");
     std::string_view code = FindStatusCode(status);
     f.status = std::string(code);
-    f.diagnostic = StripTypePrefix(g.Unfolded("Diagnostic-Code"));
+    const std::string diagnostic_code = g.Unfolded("Diagnostic-Code");
+    f.diagnostic = StripTypePrefix(diagnostic_code);
+    if (message::StartsWithIgnoreCase(diagnostic_code, "x-unix")) {
+      // An exit status of a local delivery program (a pipe, a filter), not
+      // a remote server's answer.
+      f.cause = Cause::kMailerError;
+      f.cause_evidence = "cause: Diagnostic-Code type X-Unix (local mailer exit status)";
+    }
     f.remote_mta = StripTypePrefix(g.Unfolded("Remote-MTA"));
     FillCodesFromDiagnostic(&f);
     if (f.action == "delivered" || f.action == "relayed" || f.action == "expanded") {

@@ -317,6 +317,16 @@ bool ParseEximNotice(const message::Message& m, std::string_view text, Report* r
       f.cause = Cause::kExpired;
       f.cause_evidence = "cause: exim retry timeout";
     }
+    // Exim gave up after temporary failures: whatever the last one was, it
+    // was temporary.
+    if (message::FindIgnoreCase(d, "retry timeout exceeded") != std::string_view::npos ||
+        StartsWithI(d, "all hosts have been failing for a long time")) {
+      f.retried = true;
+    }
+    if (StartsWithI(head, "pipe to")) {
+      f.cause = Cause::kMailerError;
+      f.cause_evidence = "cause: exim delivery to a pipe failed";
+    }
     if (f.recipient.empty()) continue;
     report->findings.push_back(std::move(f));
   }

@@ -29,7 +29,7 @@ TEST(Rules, BuiltInRulesLoadPrecompiledAndMatch) {
   EXPECT_TRUE(set.loaded_precompiled());
   RuleMatch m;
   ASSERT_TRUE(
-      set.Find(NormalizeDiagnostic("550 5.1.1 <a@b.example>: Recipient address rejected: User unknown"), "", "", &m));
+      set.Find(NormalizeDiagnostic("550 5.1.1 <a@b.example>: Recipient address rejected: User unknown"), "", "", "", &m));
   EXPECT_EQ(m.cause, formats::Cause::kUserUnknown);
   EXPECT_NE(m.evidence.find("rules/"), std::string::npos);
 }
@@ -41,7 +41,7 @@ TEST(Rules, ADifferentRuleSetDoesNotUseThePrecompiledDatabase) {
   ASSERT_TRUE(set.Compile(&error, PrecompiledRules())) << error;
   EXPECT_FALSE(set.loaded_precompiled());
   RuleMatch m;
-  ASSERT_TRUE(set.Find("mailbox is over quota", "", "", &m));
+  ASSERT_TRUE(set.Find("mailbox is over quota", "", "", "", &m));
   EXPECT_EQ(m.cause, formats::Cause::kMailboxFull);
 }
 
@@ -53,11 +53,11 @@ TEST(Rules, DmarcAndProviderRules) {
   ASSERT_TRUE(set.AddPhrases("rejected\tdeferred\n", "g", false, &error));
   ASSERT_TRUE(set.Compile(&error)) << error;
   RuleMatch m;
-  ASSERT_TRUE(set.Find("550 rejected due to domain's dmarc policy", "", "", &m));
+  ASSERT_TRUE(set.Find("550 rejected due to domain's dmarc policy", "", "", "", &m));
   EXPECT_TRUE(m.sender_dmarc);
-  ASSERT_TRUE(set.Find("421 [ts01] deferred", "mx.example.net", "", &m));
+  ASSERT_TRUE(set.Find("421 [ts01] deferred", "mx.example.net", "", "", &m));
   EXPECT_EQ(m.cause, formats::Cause::kBlocked);
-  ASSERT_TRUE(set.Find("421 [ts01] deferred", "mx.other.example", "", &m));
+  ASSERT_TRUE(set.Find("421 [ts01] deferred", "mx.other.example", "", "", &m));
   EXPECT_EQ(m.cause, formats::Cause::kRejected);  // provider rule does not apply
 }
 
