@@ -92,7 +92,11 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
     }
     if (!found && f.diagnostic.empty() && !notification.empty()) {
       found = rules.Find(notification, f.remote_mta, domain, v->format, &match);
-      if (found) match.evidence += " in the notification text";
+      if (found) {
+        match.evidence += " in the notification text";
+        // The reporting MTA's own words, not a reply at some SMTP stage.
+        match.scoped = true;
+      }
     }
     if (found && match.cause == Cause::kUserUnknown && !match.scoped) {
       // "User unknown" in general words counts as such only when the server
@@ -126,6 +130,9 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
       v->cause = match.cause;
       sender_dmarc = match.sender_dmarc;
       v->evidence.push_back(match.evidence);
+    } else if (f.local_mailer) {
+      v->cause = Cause::kMailerError;  // a local program failed, nothing more said
+      v->evidence.push_back("cause: local delivery program failed (X-Unix diagnostic)");
     } else if (f.action == "delayed") {
       v->cause = Cause::kExpired;  // still retrying: the delivery is late
       v->evidence.push_back("cause: Action delayed, no specific text");

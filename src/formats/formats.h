@@ -31,6 +31,7 @@ struct Finding {
   std::string command;              // SMTP command that failed: "RCPT", "DATA", ...
   std::string feedback_type;        // ARF feedback type
   bool retried = false;       // the sender gave up after temporary failures
+  bool local_mailer = false;  // the diagnostic is a local delivery program's
   Cause cause = Cause::kUndefined;  // set only when the format itself says
   std::string cause_evidence;       // why the format set `cause`
 };

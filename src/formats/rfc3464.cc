@@ -43,12 +43,9 @@ bool DecodeRfc3464(const message::Message& m, Report* report) {
     f.status = std::string(code);
     const std::string diagnostic_code = g.Unfolded("Diagnostic-Code");
     f.diagnostic = StripTypePrefix(diagnostic_code);
-    if (message::StartsWithIgnoreCase(diagnostic_code, "x-unix")) {
-      // An exit status of a local delivery program (a pipe, a filter), not
-      // a remote server's answer.
-      f.cause = Cause::kMailerError;
-      f.cause_evidence = "cause: Diagnostic-Code type X-Unix (local mailer exit status)";
-    }
+    // "X-Unix; 75": the exit status of a local delivery program (a pipe, a
+    // filter), not a remote server's answer.
+    f.local_mailer = message::StartsWithIgnoreCase(diagnostic_code, "x-unix");
     f.remote_mta = StripTypePrefix(g.Unfolded("Remote-MTA"));
     FillCodesFromDiagnostic(&f);
     if (f.action == "delivered" || f.action == "relayed" || f.action == "expanded") {
