@@ -44,6 +44,28 @@ Permanence PermanenceOf(const formats::Finding& f, std::string* why) {
   return Permanence::kUnknown;
 }
 
+// The text rules see: the normalized diagnostic, then the failed command
+// the way Postfix writes it, so that a rule can tell a refusal at RCPT from
+// one after the message was sent.
+std::string RuleText(const formats::Finding& f) {
+  std::string text = NormalizeDiagnostic(f.diagnostic);
+  std::string_view clause;
+  if (f.command == "RCPT") clause = " (in reply to rcpt to command)";
+  else if (f.command == "MAIL") clause = " (in reply to mail from command)";
+  else if (f.command == "DATA") clause = " (in reply to end of data command)";
+  else if (f.command == "EHLO" || f.command == "HELO") clause = " (in reply to ehlo command)";
+  else if (f.command == "CONN") clause = " (in reply to initial connection)";
+  if (!clause.empty() && text.find("(in reply to ") == std::string::npos) text += clause;
+  return text;
+}
+
+// Causes that, said at the greeting (CONN, HELO, EHLO), only mean the
+// sending host was refused.
+bool RefusedClient(Cause c) {
+  return c == Cause::kRejected || c == Cause::kFiltered || c == Cause::kSecurityError ||
+         c == Cause::kPolicyViolation || c == Cause::kOnHold;
+}
+
 // Causes that, said in reply to MAIL FROM, only mean the sender was refused.
 bool RefusedSender(Cause c) {
   return c == Cause::kSecurityError || c == Cause::kBadReputation || c == Cause::kPolicyViolation ||
@@ -80,7 +102,7 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
       domain = std::string_view(f.recipient).substr(at + 1);
     RuleMatch match;
     bool found = false;
-    if (!f.diagnostic.empty()) found = rules.Find(NormalizeDiagnostic(f.diagnostic), f.remote_mta, domain, v->format, &match);
+    if (!f.diagnostic.empty()) found = rules.Find(RuleText(f), f.remote_mta, domain, v->format, &match);
     const bool by_rule = found;
     if (!found && !f.status.empty()) {
       Cause c = rules.status().Lookup(f.status);
@@ -105,15 +127,19 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
       // the recipient's filter refusing the message. A provider's own code
       // is taken at its word.
       const Cause by_status = rules.status().Lookup(f.status);
-      if (by_status == Cause::kFiltered || (by_status != Cause::kUserUnknown && f.command != "RCPT")) {
+      if (by_status == Cause::kSuspend && f.command != "RCPT") {
+        match.cause = Cause::kSuspend;  // "mailbox disabled" says more than the words
+        match.evidence += "; status " + f.status + ": suspend";
+      } else if (by_status == Cause::kFiltered || (by_status != Cause::kUserUnknown && f.command != "RCPT")) {
         match.cause = Cause::kFiltered;
         match.evidence +=
             by_status == Cause::kFiltered ? "; status " + f.status + ": filtered" : "; not said at RCPT: filtered";
       }
     }
     const bool at_greeting = f.command == "CONN" || f.command == "HELO" || f.command == "EHLO";
-    if (at_greeting && (!found || match.cause == Cause::kRejected || match.cause == Cause::kFiltered)) {
-      // Refused before any address was given: the sending host is blocked.
+    if (at_greeting && (!found || RefusedClient(match.cause))) {
+      // Refused before any address was given: whatever the words, the
+      // receiving server refuses the sending host.
       match.cause = Cause::kBlocked;
       match.evidence = "cause: refused at " + f.command + ": blocked";
       match.sender_dmarc = false;
@@ -136,6 +162,10 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
     } else if (f.action == "delayed") {
       v->cause = Cause::kExpired;  // still retrying: the delivery is late
       v->evidence.push_back("cause: Action delayed, no specific text");
+    } else if (f.retried) {
+      // A temporary failure that became final: the sender gave up retrying.
+      v->cause = Cause::kExpired;
+      v->evidence.push_back("cause: gave up after temporary failures");
     } else if (!f.diagnostic.empty()) {
       v->cause = Cause::kOnHold;  // the server explained, but nothing we know
       v->evidence.push_back("cause: diagnostic text matches no rule");

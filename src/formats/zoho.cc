@@ -85,6 +85,9 @@ bool DecodeZoho(const message::Message& m, Report* report) {
     if (!ReadErrorCodeLine(t, &f) && !ReadStatusLine(t, &f)) continue;
     f.action = delayed ? "delayed" : "failed";
     FillCodesFromDiagnostic(&f);
+    // A 4xx code in the final ("permanent error") notice: Zoho retried
+    // until it gave up.
+    f.retried = !delayed && f.reply_code.starts_with('4');
     report->findings.push_back(std::move(f));
   }
   if (report->findings.empty()) return false;
