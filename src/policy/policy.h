@@ -1,0 +1,143 @@
+// The contact-state rules of PRODUCT.md section 4, as functions over a
+// store transaction: who is suppressed, why, and for how long.
+//
+// - A HARD bounce suppresses the contact in its account and sets the
+//   "email hard bounce reason" property (healing accounts: CONTENT, SPAM,
+//   POLICY and OTHER only at the second within 30 days, lapsing after 90).
+// - HARD UNKNOWN_USER or MAILBOX_FULL bounces in 3 or more distinct accounts
+//   within 60 days make the address GLOBAL: suppressed everywhere.
+// - SOFT and PENDING never suppress; a delivery clears SOFT; a PENDING send
+//   becomes SOFT 72 hours after its first attempt (ExpirePending).
+// - A complaint suppresses without a hard bounce reason.
+// - The same bounce applied twice changes nothing the second time.
+//
+// Time comes from an injectable clock; every number is a Setting. A Policy
+// borrows its Store and is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace rebound::policy {
+
+// Seconds since the Unix epoch.
+using Clock = std::function<int64_t()>;
+Clock SystemClock();
+
+struct Settings {
+  int64_t global_window = 60 * 86400;  // look-back for counting accounts
+  int global_accounts = 3;             // distinct accounts that make GLOBAL
+  int64_t healing_second_within = 30 * 86400;
+  int64_t healing_lapse_after = 90 * 86400;
+  int64_t pending_expiry = 72 * 3600;  // PENDING becomes SOFT after this
+};
+
+// One classified bounce, complaint or notice for one address of an account.
+struct Incoming {
+  int64_t account_id = 0;
+  int64_t send_id = 0;  // 0 when not correlated with a send
+  std::string address;
+  std::string type;    // HARD, SOFT, PENDING, NONE
+  std::string reason;  // UNKNOWN_USER, ... (empty for NONE)
+  std::string cause;   // fine-grained cause
+  std::string status;
+  std::string reply_code;
+  std::string diagnostic;
+  std::string format;
+  std::string evidence;       // JSON array
+  std::string feedback_type;  // for complaints
+  std::string raw;            // the message (or SMTP reply) as received
+  // Distinguishes several records of one message (one per recipient);
+  // with `raw` it makes the fingerprint.
+  std::string fingerprint_salt;
+};
+
+struct Outcome {
+  bool duplicate = false;      // already applied before: nothing changed
+  bool suppressed = false;     // the contact is now suppressed in the account
+  bool became_global = false;  // this bounce made the address GLOBAL
+  int64_t event_id = 0;
+};
+
+// What an account sees of one of its contacts.
+struct ContactView {
+  bool exists = false;
+  store::Contact contact;
+  std::string status;  // none, soft, hard, global
+  bool suppressed = false;
+  std::string suppression;  // hard_bounce, complaint, global_bounce, or empty
+  std::vector<store::BounceEvent> history;
+};
+
+// Why a contact may not receive marketing email.
+struct Exclusion {
+  size_t index = 0;    // position in the list given
+  std::string why;     // hard_bounce, global_bounce, complaint
+  std::string reason;  // the hard bounce reason, for hard_bounce
+};
+
+class Policy {
+ public:
+  Policy(store::Store* store, Settings settings, Clock clock)
+      : store_(store), settings_(settings), clock_(std::move(clock)) {}
+
+  // Applies one incoming record in its own transaction.
+  bool Apply(const Incoming& in, Outcome* out, std::string* error);
+
+  // Applies many in one durable transaction (one commit for the batch).
+  // A record that fails is rolled back alone (a savepoint each) and its
+  // error reported at its index; the others are kept.
+  bool ApplyBatch(const std::vector<Incoming>& batch, std::vector<Outcome>* outcomes, std::vector<std::string>* errors,
+                  std::string* error);
+
+  // A user of the account lifts its hard bounce of `address`. UNKNOWN_USER
+  // and MAILBOX_FULL need `confirmed`. A GLOBAL bounce is lifted only by
+  // LiftGlobal.
+  bool Unbounce(int64_t account_id, const std::string& address, const std::string& by, const std::string& why,
+                bool confirmed, std::string* error);
+
+  // A platform operator lifts the GLOBAL state of an address.
+  bool LiftGlobal(const std::string& address, const std::string& operator_name, const std::string& why,
+                  std::string* error);
+
+  // A delivery to the address succeeded: SOFT status is cleared.
+  bool RecordDelivery(int64_t account_id, const std::string& address, int64_t send_id, std::string* error);
+
+  // PENDING sends 72 hours past their first attempt become SOFT bounces
+  // with the last reason seen. Sets *expired to how many.
+  bool ExpirePending(int* expired, std::string* error);
+
+  bool View(int64_t account_id, const std::string& address, ContactView* out, std::string* error);
+
+  // Of `addresses` (any size), those the account may not mail and why.
+  bool Eligibility(int64_t account_id, const std::vector<std::string>& addresses, std::vector<Exclusion>* excluded,
+                   std::string* error);
+
+  int64_t Now() const { return clock_(); }
+  const Settings& settings() const { return settings_; }
+
+ private:
+  bool ApplyInTransaction(const Incoming& in, Outcome* out, std::string* error);
+  bool ApplyHard(const Incoming& in, const store::Account& account, const store::Contact& contact, int64_t event_id,
+                 Outcome* out, std::string* error);
+  // Whether a suppression is in force now under the account's policy.
+  bool InForce(const store::Account& account, const store::Suppression& s, int64_t now) const;
+
+  store::Store* store_;
+  Settings settings_;
+  Clock clock_;
+};
+
+// Reasons whose HARD bounces count toward GLOBAL and are strict under
+// every policy.
+bool IsAddressDeadReason(const std::string& reason);
+
+// The fingerprint that makes applying the same bounce twice a no-op.
+std::string Fingerprint(int64_t account_id, const std::string& address, const std::string& raw,
+                        const std::string& salt);
+
+}  // namespace rebound::policy

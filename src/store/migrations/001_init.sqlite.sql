@@ -1,0 +1,124 @@
+-- Rebound schema, version 1 (SQLite). Times are seconds since the epoch.
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  policy TEXT NOT NULL DEFAULT 'strict',       -- strict | healing
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE contacts (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  address TEXT NOT NULL,                       -- lowercased
+  properties TEXT NOT NULL DEFAULT '{}',       -- JSON object
+  hard_bounce_reason TEXT,                     -- the "email hard bounce reason" property
+  bounce_status TEXT NOT NULL DEFAULT 'none',  -- none | soft | hard
+  created_at INTEGER NOT NULL,
+  UNIQUE (account_id, address)
+);
+
+CREATE TABLE emails (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  kind TEXT NOT NULL,                          -- marketing | one_to_one
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  from_address TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE sends (
+  id INTEGER PRIMARY KEY,
+  email_id INTEGER NOT NULL REFERENCES emails(id),
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  message_id TEXT UNIQUE,                      -- the Message-ID it was sent with
+  state TEXT NOT NULL DEFAULT 'queued',        -- queued | pending | delivered | bounced | not_sent
+  bounce_type TEXT,                            -- HARD | SOFT
+  reason TEXT,
+  last_reply TEXT,
+  first_attempt_at INTEGER,
+  last_attempt_at INTEGER,
+  next_attempt_at INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX sends_pending ON sends (state, next_attempt_at);
+
+CREATE TABLE delivery_attempts (
+  id INTEGER PRIMARY KEY,
+  send_id INTEGER NOT NULL REFERENCES sends(id),
+  at INTEGER NOT NULL,
+  reply TEXT,
+  type TEXT,
+  reason TEXT
+);
+
+CREATE TABLE bounce_events (
+  id INTEGER PRIMARY KEY,
+  fingerprint TEXT NOT NULL UNIQUE,            -- makes processing the same bounce twice a no-op
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  contact_id INTEGER REFERENCES contacts(id),
+  send_id INTEGER REFERENCES sends(id),
+  address TEXT NOT NULL,
+  type TEXT NOT NULL,                          -- HARD | SOFT | PENDING | NONE
+  reason TEXT,
+  cause TEXT NOT NULL,
+  status TEXT,
+  reply_code TEXT,
+  diagnostic TEXT,
+  format TEXT,
+  evidence TEXT NOT NULL DEFAULT '[]',         -- JSON array
+  raw_message TEXT,                            -- the message as received
+  occurred_at INTEGER NOT NULL,
+  lifted INTEGER NOT NULL DEFAULT 0            -- lifted by an unbounce: no longer counts
+);
+CREATE INDEX bounce_events_address ON bounce_events (address, occurred_at);
+CREATE INDEX bounce_events_contact ON bounce_events (account_id, address, occurred_at);
+
+CREATE TABLE account_suppressions (
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  address TEXT NOT NULL,
+  kind TEXT NOT NULL,                          -- hard_bounce | complaint
+  reason TEXT,                                 -- the hard bounce reason
+  since INTEGER NOT NULL,
+  bounce_event_id INTEGER REFERENCES bounce_events(id),
+  PRIMARY KEY (account_id, address)
+);
+
+-- One row per address ever considered for a global bounce; locked while a
+-- bounce for the address is applied so that concurrent ingests count once.
+CREATE TABLE addresses (
+  address TEXT PRIMARY KEY,
+  global_since INTEGER,                        -- set while globally suppressed
+  global_lifted_at INTEGER,
+  global_lifted_by TEXT
+);
+
+CREATE TABLE unbounces (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER REFERENCES accounts(id), -- NULL for an operator's global lift
+  address TEXT NOT NULL,
+  reason TEXT,
+  by_user TEXT NOT NULL,
+  why TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+
+CREATE TABLE complaints (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  address TEXT NOT NULL,
+  feedback_type TEXT,
+  bounce_event_id INTEGER REFERENCES bounce_events(id),
+  at INTEGER NOT NULL
+);
+
+-- Every change of an address's global state, for audit.
+CREATE TABLE global_events (
+  id INTEGER PRIMARY KEY,
+  address TEXT NOT NULL,
+  kind TEXT NOT NULL,                          -- global | lifted
+  by_user TEXT,
+  at INTEGER NOT NULL
+);
