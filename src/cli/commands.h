@@ -30,4 +30,38 @@ struct EvalArgs {
 };
 int RunEval(const classify::Classifier& classifier, const EvalArgs& args);
 
+// sendmail's EX_TEMPFAIL: the store is unavailable, the MTA should retry.
+inline constexpr int kExitTempFail = 75;
+
+struct StoreArgs {
+  std::string db = "sqlite:rebound.db";  // --db
+  bool json = false;                     // --json
+};
+
+int RunAccountCreate(const StoreArgs& args, const std::string& name, const std::string& policy);
+int RunAccountList(const StoreArgs& args);
+int RunAccountPolicy(const StoreArgs& args, const std::string& name, const std::string& policy);
+// Exit 1 when some row was rejected (each reported with its line).
+int RunContactsImport(const StoreArgs& args, const std::string& account, const std::string& path);
+
+struct IngestArgs {
+  std::vector<std::string> paths;
+  std::string account;  // empty: correlate by the send each bounce names
+  bool mbox = false;
+  int batch = 500;  // records per durable commit
+};
+// Exit 0 when every record was stored, 1 when some could not be (each
+// reported), 75 when the store is unavailable.
+int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& args, const IngestArgs& ingest);
+
+int RunContactShow(const StoreArgs& args, const std::string& account, const std::string& address);
+int RunUnbounce(const StoreArgs& args, const std::string& account, const std::string& address, const std::string& by,
+                const std::string& why, bool confirm);
+int RunSuppressions(const StoreArgs& args, const std::string& account, bool csv);
+int RunGlobalList(const StoreArgs& args);
+int RunGlobalClear(const StoreArgs& args, const std::string& address, const std::string& operator_name,
+                   const std::string& why);
+int RunPendingExpire(const StoreArgs& args);
+int RunEligibility(const StoreArgs& args, const std::string& account, const std::string& path);
+
 }  // namespace rebound::cli

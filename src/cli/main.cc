@@ -13,6 +13,11 @@ std::unique_ptr<rebound::classify::Classifier> MakeClassifier(const rebound::cla
   return classifier;
 }
 
+void AddStoreOptions(CLI::App* app, rebound::cli::StoreArgs* args) {
+  app->add_option("--db", args->db, "database: sqlite:PATH or postgresql://...")->capture_default_str();
+  app->add_flag("--json", args->json, "JSON lines instead of text");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -20,7 +25,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Rebound: bounce classification and management"};
   app.require_subcommand(1);
   rebound::classify::ClassifierOptions options;
-  app.add_option("--rules", options.extra_rules, "extra rules (status, phrase or provider lines; see rules/README.md), win over built-in");
+  app.add_option("--rules", options.extra_rules,
+                 "extra rules (status, phrase or provider lines; see rules/README.md), win over built-in");
   auto& limits = options.limits;
   app.add_option("--max-message-bytes", limits.max_message_bytes, "cut messages larger than this")
       ->capture_default_str();
@@ -49,21 +55,121 @@ int main(int argc, char** argv) {
   eval->add_option("--filter", eval_args.filter, "only label files matching this glob, e.g. '*/rfc3464-*'");
   eval->add_option("--max-disagreements", eval_args.max_disagreements, "disagreements listed");
 
+  // The store.
+  rebound::cli::StoreArgs store_args;
+  std::string name, policy_name = "strict", address, path, by, why, operator_name;
+  bool confirm = false;
+  bool csv = false;
+
+  CLI::App* account = app.add_subcommand("account", "accounts (tenants)");
+  account->require_subcommand(1);
+  CLI::App* account_create = account->add_subcommand("create", "create an account");
+  account_create->add_option("name", name, "account name")->required();
+  account_create->add_option("--policy", policy_name, "suppression policy: strict or healing")
+      ->check(CLI::IsMember({"strict", "healing"}));
+  AddStoreOptions(account_create, &store_args);
+  CLI::App* account_list = account->add_subcommand("list", "list accounts");
+  AddStoreOptions(account_list, &store_args);
+  CLI::App* account_policy = account->add_subcommand("policy", "set an account's suppression policy");
+  account_policy->add_option("name", name, "account name")->required();
+  account_policy->add_option("policy", policy_name, "strict or healing")
+      ->required()
+      ->check(CLI::IsMember({"strict", "healing"}));
+  AddStoreOptions(account_policy, &store_args);
+
+  CLI::App* contacts = app.add_subcommand("contacts", "contacts of an account");
+  contacts->require_subcommand(1);
+  CLI::App* contacts_import = contacts->add_subcommand("import", "import contacts from a CSV with an email column");
+  contacts_import->add_option("account", name, "account name")->required();
+  contacts_import->add_option("csv", path, "CSV file")->required();
+  AddStoreOptions(contacts_import, &store_args);
+
+  CLI::App* contact = app.add_subcommand("contact", "one contact");
+  contact->require_subcommand(1);
+  CLI::App* contact_show = contact->add_subcommand("show", "bounce state and history of a contact");
+  contact_show->add_option("account", name, "account name")->required();
+  contact_show->add_option("address", address, "email address")->required();
+  AddStoreOptions(contact_show, &store_args);
+
+  rebound::cli::IngestArgs ingest_args;
+  CLI::App* bounce = app.add_subcommand("bounce", "bounces");
+  bounce->require_subcommand(1);
+  CLI::App* ingest = bounce->add_subcommand("ingest", "classify raw bounces and apply them to the store");
+  ingest->add_option("paths", ingest_args.paths, "files, directories, mboxes, or - for stdin")->required();
+  ingest->add_option("--account", ingest_args.account,
+                     "the account they belong to (default: the send each bounce's original names)");
+  ingest->add_flag("--mbox", ingest_args.mbox, "read every file as an mbox");
+  ingest->add_option("--batch", ingest_args.batch, "records per durable commit")->capture_default_str();
+  AddStoreOptions(ingest, &store_args);
+
+  CLI::App* unbounce = app.add_subcommand("unbounce", "lift an account's hard bounce of a contact");
+  unbounce->add_option("account", name, "account name")->required();
+  unbounce->add_option("address", address, "email address")->required();
+  unbounce->add_option("--by", by, "who asks for it")->required();
+  unbounce->add_option("--why", why, "why (e.g. the contact's IT allowlisted our IPs)")->required();
+  unbounce->add_flag("--confirm", confirm, "confirm lifting an UNKNOWN_USER or MAILBOX_FULL bounce");
+  AddStoreOptions(unbounce, &store_args);
+
+  CLI::App* suppressions = app.add_subcommand("suppressions", "an account's suppression list");
+  suppressions->require_subcommand(1);
+  CLI::App* suppressions_list = suppressions->add_subcommand("list", "list suppressed contacts");
+  suppressions_list->add_option("account", name, "account name")->required();
+  AddStoreOptions(suppressions_list, &store_args);
+  CLI::App* suppressions_export = suppressions->add_subcommand("export", "export suppressed contacts as CSV");
+  suppressions_export->add_option("account", name, "account name")->required();
+  AddStoreOptions(suppressions_export, &store_args);
+
+  CLI::App* global = app.add_subcommand("global", "globally bounced addresses (operators)");
+  global->require_subcommand(1);
+  CLI::App* global_list = global->add_subcommand("list", "list globally bounced addresses");
+  AddStoreOptions(global_list, &store_args);
+  CLI::App* global_clear = global->add_subcommand("clear", "lift the global bounce of an address");
+  global_clear->add_option("address", address, "email address")->required();
+  global_clear->add_option("--operator", operator_name, "the operator lifting it")->required();
+  global_clear->add_option("--why", why, "why")->required();
+  AddStoreOptions(global_clear, &store_args);
+
+  CLI::App* pending = app.add_subcommand("pending", "sends still being retried");
+  pending->require_subcommand(1);
+  CLI::App* pending_expire = pending->add_subcommand("expire", "turn PENDING sends older than 72 hours into SOFT");
+  AddStoreOptions(pending_expire, &store_args);
+
+  CLI::App* eligibility = app.add_subcommand("eligibility", "which contacts may receive marketing email");
+  eligibility->add_option("account", name, "account name")->required();
+  eligibility->add_option("file", path, "one address per line, or - for stdin")->required();
+  AddStoreOptions(eligibility, &store_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  (void)csv;
+  using namespace rebound::cli;
+  if (*account_create) return RunAccountCreate(store_args, name, policy_name);
+  if (*account_list) return RunAccountList(store_args);
+  if (*account_policy) return RunAccountPolicy(store_args, name, policy_name);
+  if (*contacts_import) return RunContactsImport(store_args, name, path);
+  if (*contact_show) return RunContactShow(store_args, name, address);
+  if (*unbounce) return RunUnbounce(store_args, name, address, by, why, confirm);
+  if (*suppressions_list) return RunSuppressions(store_args, name, false);
+  if (*suppressions_export) return RunSuppressions(store_args, name, true);
+  if (*global_list) return RunGlobalList(store_args);
+  if (*global_clear) return RunGlobalClear(store_args, address, operator_name, why);
+  if (*pending_expire) return RunPendingExpire(store_args);
+  if (*eligibility) return RunEligibility(store_args, name, path);
+
   auto classifier = MakeClassifier(options);
   if (!classifier) return 2;
   if (*classify) {
     classify_args.format = format == "jsonl"   ? OutputFormat::kJsonl
                            : format == "human" ? OutputFormat::kHuman
                                                : OutputFormat::kAuto;
-    return rebound::cli::RunClassify(*classifier, classify_args);
+    return RunClassify(*classifier, classify_args);
   }
-  if (*reply) return rebound::cli::RunClassifyReply(*classifier, reply_args);
-  if (*eval) return rebound::cli::RunEval(*classifier, eval_args);
+  if (*reply) return RunClassifyReply(*classifier, reply_args);
+  if (*eval) return RunEval(*classifier, eval_args);
+  if (*ingest) return RunBounceIngest(*classifier, store_args, ingest_args);
   return 2;
 }
