@@ -49,6 +49,7 @@ struct IngestArgs {
   std::string account;  // empty: correlate by the send each bounce names
   bool mbox = false;
   int batch = 500;  // records per durable commit
+  int jobs = 0;     // parallel database connections; 0: 4 on PostgreSQL, 1 on SQLite
 };
 // Exit 0 when every record was stored, 1 when some could not be (each
 // reported), 75 when the store is unavailable.

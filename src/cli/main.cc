@@ -100,6 +100,8 @@ int main(int argc, char** argv) {
                      "the account they belong to (default: the send each bounce's original names)");
   ingest->add_flag("--mbox", ingest_args.mbox, "read every file as an mbox");
   ingest->add_option("--batch", ingest_args.batch, "records per durable commit")->capture_default_str();
+  ingest->add_option("--jobs", ingest_args.jobs,
+                     "parallel database connections (default: 4 on PostgreSQL, 1 on SQLite)");
   AddStoreOptions(ingest, &store_args);
 
   CLI::App* unbounce = app.add_subcommand("unbounce", "lift an account's hard bounce of a contact");

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/csv.h"
@@ -198,7 +199,7 @@ int RunContactsImport(const StoreArgs& args, const std::string& account_name, co
       if (static_cast<int>(i) != email_column) properties[header[i]] = row[i];
     }
     store::Contact contact;
-    if (!store->UpsertContact(account.id, address, properties.dump(), now, &contact, &error)) {
+    if (!store->UpsertContact(account.id, address, properties.dump(-1, ' ', false, json::error_handler_t::replace), now, &contact, &error)) {
       store->Rollback();
       Error(fmt::format("{}:{}: {}", path, line, error));
       return 1;
@@ -222,7 +223,6 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
   if (!OpenStore(args, &store)) return kExitTempFail;
   store::Account fixed_account;
   if (!ingest.account.empty() && !FindAccount(*store, ingest.account, &fixed_account)) return 1;
-  policy::Policy policy(store.get(), policy::Settings(), policy::SystemClock());
   Out out(args.json);
 
   // Records are applied in batches, one durable commit each; a record is
@@ -244,21 +244,60 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
       out.Text(fmt::format("{}: {}{}\n", file, recipient.empty() ? "" : recipient + ": ", why));
     }
   };
+  // Extra connections for parallel apply (PostgreSQL): records are split by
+  // address, so two workers never wait on the same address's lock.
+  const int jobs = ingest.jobs > 0 ? ingest.jobs : (store->dialect() == store::Dialect::kPostgres ? 4 : 1);
+  std::vector<std::unique_ptr<store::Store>> extra_stores;
+  for (int j = 1; j < jobs; ++j) {
+    std::unique_ptr<store::Store> s;
+    if (!OpenStore(args, &s)) return kExitTempFail;
+    extra_stores.push_back(std::move(s));
+  }
+  std::vector<std::unique_ptr<policy::Policy>> policies;
+  policies.push_back(std::make_unique<policy::Policy>(store.get(), policy::Settings(), policy::SystemClock()));
+  for (auto& s : extra_stores) {
+    policies.push_back(std::make_unique<policy::Policy>(s.get(), policy::Settings(), policy::SystemClock()));
+  }
+
   auto flush = [&] {
     if (pending.empty() || store_failed) return;
-    std::vector<policy::Incoming> batch;
-    batch.reserve(pending.size());
-    for (const Pending& p : pending) batch.push_back(p.incoming);
-    std::vector<policy::Outcome> outcomes;
-    std::vector<std::string> errors;
-    std::string error;
-    if (!policy.ApplyBatch(batch, &outcomes, &errors, &error)) {
-      Error("store unavailable: " + error + "; nothing of this batch was stored");
-      store_failed = true;
-      return;
+    const size_t n = pending.size();
+    std::vector<policy::Outcome> outcomes(n);
+    std::vector<std::string> errors(n);
+    std::vector<bool> committed(n, false);
+    // Partition by address; each partition is one durable transaction.
+    std::vector<std::vector<size_t>> parts(policies.size());
+    for (size_t i = 0; i < n; ++i) {
+      parts[std::hash<std::string>()(pending[i].incoming.address) % parts.size()].push_back(i);
     }
-    for (size_t i = 0; i < pending.size(); ++i) {
+    std::vector<std::string> part_errors(parts.size());
+    auto apply = [&](size_t k) {
+      std::vector<policy::Incoming> batch;
+      batch.reserve(parts[k].size());
+      for (size_t i : parts[k]) batch.push_back(pending[i].incoming);
+      std::vector<policy::Outcome> o;
+      std::vector<std::string> e;
+      if (batch.empty() || !policies[k]->ApplyBatch(batch, &o, &e, &part_errors[k])) return;
+      for (size_t j = 0; j < parts[k].size(); ++j) {
+        outcomes[parts[k][j]] = o[j];
+        errors[parts[k][j]] = e[j];
+        committed[parts[k][j]] = true;
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t k = 1; k < parts.size(); ++k) threads.emplace_back(apply, k);
+    apply(0);
+    for (std::thread& t : threads) t.join();
+    for (const std::string& e : part_errors) {
+      if (!e.empty()) {
+        Error("store unavailable: " + e + "; the records of that transaction were not stored");
+        store_failed = true;
+      }
+    }
+    // Report in input order, and only what was committed.
+    for (size_t i = 0; i < n; ++i) {
       const Pending& p = pending[i];
+      if (!committed[i]) continue;
       if (!errors[i].empty()) {
         report_error(p.file, p.incoming.address, errors[i]);
         continue;
@@ -321,7 +360,7 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
       in.reply_code = v.finding.reply_code;
       in.diagnostic = v.finding.diagnostic;
       in.format = std::string(v.format);
-      in.evidence = json(v.evidence).dump();
+      in.evidence = json(v.evidence).dump(-1, ' ', false, json::error_handler_t::replace);
       in.feedback_type = v.finding.feedback_type;
       in.raw = std::string(bytes);
       in.fingerprint_salt = std::to_string(i);

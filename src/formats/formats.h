@@ -30,8 +30,8 @@ struct Finding {
   std::string remote_mta;           // host that answered
   std::string command;              // SMTP command that failed: "RCPT", "DATA", ...
   std::string feedback_type;        // ARF feedback type
-  bool retried = false;       // the sender gave up after temporary failures
-  bool local_mailer = false;  // the diagnostic is a local delivery program's
+  bool retried = false;             // the sender gave up after temporary failures
+  bool local_mailer = false;        // the diagnostic is a local delivery program's
   Cause cause = Cause::kUndefined;  // set only when the format itself says
   std::string cause_evidence;       // why the format set `cause`
 };
@@ -45,15 +45,38 @@ struct Report {
 
 using DecodeFn = bool (*)(const message::Message& message, Report* report);
 
+// A registry entry.
+//
+// `marks` are literals separated by '|', matched ignoring ASCII case; empty
+// when the decoder has none. They let Decode() skip, after one pass over
+// the message, the decoders that cannot recognise it, so they must be a
+// NECESSARY condition: whenever `decode` returns true, at least one mark
+// occurs in
+//   - the top-level header section as written (names and raw values, which
+//     is what HeaderBlock::Has/Raw and HeaderContains read), or
+//   - the first Subject as HeaderBlock::Text() decodes it, or
+//   - Message::MainText() (what FirstTextBody returns).
+// Nothing else is searched: not the delivery-status or feedback-report
+// fields, not the returned original, not other parts, not m.bytes() beyond
+// the header section. So marks come from a decoder's own early checks on
+// those three places (a From, Subject, X-Mailer or Received value, a header
+// name, a sentence of the notice the decoder requires), and any literal
+// that the decoder's required text contains will do (a shorter one is
+// safer). A decoder that may accept on structure alone (delivery-status
+// groups, a feedback report, the returned original) has no marks and is
+// always tried: keep its first checks cheap. Marks must not hold CR or LF.
 struct Decoder {
   std::string_view name;
   DecodeFn decode;
+  std::string_view marks;
 };
 
 // All decoders, in the order they are tried.
 std::span<const Decoder> Registry();
 
-// Runs the registry over `message`; false when no decoder recognised it.
+// Runs the registry over `message`, trying in order the decoders the
+// prefilter (prefilter.h) leaves as candidates; false when no decoder
+// recognised it. Same result as trying every decoder in order.
 bool Decode(const message::Message& message, Report* report);
 
 }  // namespace rebound::formats

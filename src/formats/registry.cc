@@ -2,9 +2,12 @@
 // tried: complaints and structured reports of known MTAs first, then the
 // generic RFC 3464 decoder, then formats recognised by their own marks,
 // then auto-replies, then the generic reading of a mailer-daemon notice.
+// Each entry carries its marks (formats.h: Decoder::marks), literals of
+// which one must occur in the message for the decoder to recognise it.
 #include <array>
 
 #include "formats/formats.h"
+#include "formats/prefilter.h"
 
 namespace rebound::formats {
 
@@ -76,80 +79,90 @@ REBOUND_DECODER(DecodeX6)
 
 namespace {
 
+// LooksLikeExchangeNdr (exchange2007.cc): its header, or its text.
+constexpr std::string_view kExchangeNdrMarks =
+    "x-ms-exchange-message-is-ndr|diagnostic information for administrators:|sent by microsoft exchange server";
+
 constexpr std::array kDecoders = {
-    Decoder{"arf", DecodeArf},
-    Decoder{"activehunter", DecodeActiveHunter},
-    Decoder{"amazonworkmail", DecodeAmazonWorkMail},
-    Decoder{"receivingses", DecodeReceivingSes},
-    Decoder{"amazonses", DecodeAmazonSes},
-    Decoder{"mcafee", DecodeMcafee},
-    Decoder{"powermta", DecodePowerMta},
-    Decoder{"sendgrid", DecodeSendGrid},
-    Decoder{"surfcontrol", DecodeSurfControl},
-    Decoder{"mfilter", DecodeMfilter},
-    Decoder{"mimecast", DecodeMimecast},
-    Decoder{"mxlogic", DecodeMxLogic},
-    Decoder{"fml", DecodeFml},
-    Decoder{"mailfoundry", DecodeMailFoundry},
-    Decoder{"bigfoot", DecodeBigfoot},
-    Decoder{"biglobe", DecodeBiglobe},
-    Decoder{"kddi", DecodeKddi},
-    Decoder{"ezweb", DecodeEzweb},
-    Decoder{"verizon", DecodeVerizon},
-    Decoder{"trendmicro", DecodeTrendMicro},
-    Decoder{"barracuda", DecodeBarracuda},
-    Decoder{"amavis", DecodeAmavis},
-    Decoder{"domino", DecodeDomino},
-    Decoder{"messagingserver", DecodeMessagingServer},
-    Decoder{"mailmarshal", DecodeMailMarshal},
-    Decoder{"notes", DecodeNotes},
+    Decoder{"arf", DecodeArf, ""},
+    Decoder{"activehunter", DecodeActiveHunter, "x-ahmailid|active!hunter"},
+    Decoder{"amazonworkmail", DecodeAmazonWorkMail, "amazon workmail"},
+    Decoder{"receivingses", DecodeReceivingSes, "x-ses-outgoing|amazonses"},
+    Decoder{"amazonses", DecodeAmazonSes, "@sns.amazonaws.com|amazonses.com"},
+    Decoder{"mcafee", DecodeMcafee, "x-nai-header"},
+    Decoder{"powermta", DecodePowerMta, ""},
+    Decoder{"sendgrid", DecodeSendGrid, ""},
+    Decoder{"surfcontrol", DecodeSurfControl, "surfcontrol"},
+    Decoder{"mfilter", DecodeMfilter, "-------server message"},
+    Decoder{"mimecast", DecodeMimecast, "x-mc-system|x-mimecast-originator|x-mimecast-spam-score"},
+    Decoder{"mxlogic", DecodeMxLogic, "x-mx-bounce|x-mxl-notehash|mxlogic.net|(mxl_mta-"},
+    Decoder{"fml", DecodeFml, "x-mlserver"},
+    Decoder{"mailfoundry", DecodeMailFoundry, "(mailfoundry)"},
+    Decoder{"bigfoot", DecodeBigfoot, "@bigfoot.com|.bigfoot.com"},
+    Decoder{"biglobe", DecodeBiglobe, "biglobe.ne.jp"},
+    Decoder{"kddi", DecodeKddi, ".dion.ne.jp|auone-net.jp"},
+    Decoder{"ezweb", DecodeEzweb, "@ezweb.ne.jp|(ezweb mail)"},
+    Decoder{"verizon", DecodeVerizon, "vtext.com|vzwpix.com"},
+    Decoder{"trendmicro", DecodeTrendMicro, "interscan"},
+    Decoder{"barracuda", DecodeBarracuda, ""},
+    Decoder{"amavis", DecodeAmavis, "content-filter at "},
+    Decoder{"domino", DecodeDomino, "delivery failure:|delivery_failure:"},
+    Decoder{"messagingserver", DecodeMessagingServer, "delivery notification: |boundary_(id_|messaging server"},
+    Decoder{"mailmarshal", DecodeMailMarshal, "could not be delivered because of"},
+    Decoder{"notes", DecodeNotes, "------- failure reasons"},
     // group-b before-rfc3464
-    Decoder{"opensmtpd", DecodeOpenSmtpd},
-    Decoder{"googleworkspace", DecodeGoogleWorkspace},
-    Decoder{"mailru", DecodeMailRu},
-    Decoder{"exim", DecodeExim},
-    Decoder{"postfix", DecodePostfix},
-    Decoder{"sendmail", DecodeSendmail},
-    Decoder{"courier", DecodeCourier},
-    Decoder{"yandex", DecodeYandex},
-    Decoder{"aol", DecodeAol},
-    Decoder{"office365", DecodeOffice365},
-    Decoder{"exchange2007", DecodeExchange2007},
-    Decoder{"outlook", DecodeOutlook},
-    Decoder{"gmx", DecodeGmx},
-    Decoder{"einsundeins", DecodeEinsUndEins},
-    Decoder{"zoho", DecodeZoho},
+    Decoder{"opensmtpd", DecodeOpenSmtpd, "this is the mailer-daemon, please do not reply"},
+    Decoder{"googleworkspace", DecodeGoogleWorkspace, "** message not delivered **"},
+    Decoder{"mailru", DecodeMailRu, "mail.ru"},
+    Decoder{"exim", DecodeExim, "message was created automatically by|a message that you sent|incorrectly constructed"},
+    Decoder{"postfix", DecodePostfix, ""},
+    Decoder{"sendmail", DecodeSendmail, "returned mail:|warning: could not send"},
+    Decoder{"courier", DecodeCourier, "running the courier mail server"},
+    Decoder{"yandex", DecodeYandex, ""},
+    Decoder{"aol", DecodeAol, "postmaster@aol.com|x-aol-ip"},
+    Decoder{"office365", DecodeOffice365, kExchangeNdrMarks},
+    Decoder{"exchange2007", DecodeExchange2007, kExchangeNdrMarks},
+    Decoder{"outlook", DecodeOutlook, "this is an automatically generated delivery status notification"},
+    Decoder{"gmx", DecodeGmx, "--- the header of the original message is following. ---"},
+    Decoder{"einsundeins", DecodeEinsUndEins, "--- the header of the original message is following. ---"},
+    Decoder{"zoho", DecodeZoho, "zoho"},
     // group-a before-rfc3464
-    Decoder{"rfc3464", DecodeRfc3464},
-    Decoder{"googlegroups", DecodeGoogleGroups},
-    Decoder{"gmail", DecodeGmail},
-    Decoder{"dragonfly", DecodeDragonFly},
-    Decoder{"yahoo", DecodeYahoo},
-    Decoder{"qmail", DecodeQmail},
-    Decoder{"v5sendmail", DecodeV5Sendmail},
-    Decoder{"exchange2003", DecodeExchange2003},
-    Decoder{"imailserver", DecodeImailServer},
-    Decoder{"apachejames", DecodeApacheJames},
+    Decoder{"rfc3464", DecodeRfc3464, ""},
+    Decoder{"googlegroups", DecodeGoogleGroups, "groups.google.com/support"},
+    Decoder{"gmail", DecodeGmail, "delivery to the following recipient"},
+    Decoder{"dragonfly", DecodeDragonFly, "this is the dragonfly mail agent"},
+    Decoder{"yahoo", DecodeYahoo, "sorry, we were unable to deliver your message"},
+    Decoder{"qmail", DecodeQmail, "this is the qmail|to deliver your message to the following addresses"},
+    Decoder{"v5sendmail", DecodeV5Sendmail, "----- transcript of session follows -----"},
+    Decoder{"exchange2003", DecodeExchange2003,
+            "did not reach the following recipient|recipient(s) could not be reached"},
+    Decoder{"imailserver", DecodeImailServer, "<smtp32 v"},
+    Decoder{"apachejames", DecodeApacheJames, ".javamail.|james smtp server|[bounce]"},
     // group-a after-rfc3464
-    Decoder{"x6", DecodeX6},
-    Decoder{"x3", DecodeX3},
-    Decoder{"x1", DecodeX1},
-    Decoder{"x2", DecodeX2},
-    Decoder{"x4", DecodeX4},
-    Decoder{"x5", DecodeX5},
+    Decoder{"x6", DecodeX6, "we had trouble delivering your message"},
+    Decoder{"x3", DecodeX3, "this is an automatically generated delivery status notification"},
+    Decoder{"x1", DecodeX1, "---the following addresses had delivery errors---"},
+    Decoder{"x2", DecodeX2,
+            "delivery to the following address has been failed|deliver message to the following address(es)"},
+    Decoder{"x4", DecodeX4, "your mail message to the following address(es) could not be delivered"},
+    Decoder{"x5", DecodeX5, "returned mail:"},
     // group-b after-rfc3464
-    Decoder{"rfc3834", DecodeRfc3834},
-    Decoder{"generic", DecodeGeneric},
+    Decoder{"rfc3834", DecodeRfc3834, ""},
+    Decoder{"generic", DecodeGeneric, ""},
 };
+
+static_assert(kDecoders.size() <= kMaxDecoders);
 
 }  // namespace
 
 std::span<const Decoder> Registry() { return kDecoders; }
 
 bool Decode(const message::Message& message, Report* report) {
-  for (const Decoder& d : kDecoders) {
+  const DecoderSet candidates = Candidates(message);
+  for (size_t i = 0; i < kDecoders.size(); ++i) {
+    if (!candidates.test(i)) continue;
     *report = Report();
-    if (d.decode(message, report)) return true;
+    if (kDecoders[i].decode(message, report)) return true;
   }
   *report = Report();
   return false;

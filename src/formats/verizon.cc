@@ -15,10 +15,10 @@ using message::Trim;
 
 bool DecodeVerizon(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "From", "vtext.com") && !HeaderContains(m, "From", "vzwpix.com")) return false;
-  std::string text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   // vtext.com folds the inner Content-Type badly, losing its boundary:
   // then no text part is found and the raw body is read instead.
-  if (text.empty()) text = std::string(m.root().body);
+  if (text.empty()) text = m.root().body;
   std::vector<std::string_view> lines = SplitLines(text);
   Finding f;
   f.action = "failed";

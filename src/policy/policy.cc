@@ -80,13 +80,46 @@ std::string Fingerprint(int64_t account_id, const std::string& address, const st
 }
 
 bool Policy::Apply(const Incoming& in, Outcome* out, std::string* error) {
+  accounts_.clear();
   return InTransaction(store_, error, [&] { return ApplyInTransaction(in, out, error); });
+}
+
+bool Policy::CachedAccount(int64_t id, Account* out, std::string* error) {
+  for (const Account& a : accounts_) {
+    if (a.id == id) {
+      *out = a;
+      return true;
+    }
+  }
+  bool found = false;
+  if (!store_->FindAccountById(id, out, &found, error)) return false;
+  if (!found) {
+    *error = "unknown account id " + std::to_string(id);
+    return false;
+  }
+  accounts_.push_back(*out);
+  return true;
 }
 
 bool Policy::ApplyBatch(const std::vector<Incoming>& batch, std::vector<Outcome>* outcomes,
                         std::vector<std::string>* errors, std::string* error) {
   outcomes->assign(batch.size(), Outcome());
   errors->assign(batch.size(), std::string());
+  accounts_.clear();
+  // Records rarely fail: try the batch whole, without a savepoint per
+  // record (two round trips each on PostgreSQL).
+  std::string first_error;
+  bool whole = InTransaction(store_, error, [&] {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!ApplyInTransaction(batch[i], &(*outcomes)[i], &first_error)) return false;
+    }
+    return true;
+  });
+  if (whole) return true;
+  // Some record failed, and the whole batch was rolled back: apply again
+  // with a savepoint per record, so that only the failing ones are lost.
+  outcomes->assign(batch.size(), Outcome());
+  accounts_.clear();
   return InTransaction(store_, error, [&] {
     for (size_t i = 0; i < batch.size(); ++i) {
       if (!store_->db().ExecScript("SAVEPOINT item", error)) return false;
@@ -110,12 +143,7 @@ bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* e
   *out = Outcome();
   const int64_t now = clock_();
   Account account;
-  bool found = false;
-  if (!store_->FindAccountById(in.account_id, &account, &found, error)) return false;
-  if (!found) {
-    *error = "unknown account id " + std::to_string(in.account_id);
-    return false;
-  }
+  if (!CachedAccount(in.account_id, &account, error)) return false;
   const std::string address = store::NormalizeAddress(in.address);
   if (address.empty() || address.find('@') == std::string::npos) {
     *error = "no valid recipient address (\"" + in.address + "\")";
@@ -124,7 +152,9 @@ bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* e
   // A HARD bounce may change the address's global state: take its lock
   // before anything else, so that concurrent ingests for the same address
   // are serialised and count each other's bounces.
-  if (in.type == "HARD" && !store_->LockAddress(address, error)) return false;
+  int64_t global_since = 0;
+  int64_t lifted_at = 0;
+  if (in.type == "HARD" && !store_->LockAddress(address, &global_since, &lifted_at, error)) return false;
 
   Contact contact;
   if (!store_->UpsertContact(account.id, address, "", now, &contact, error)) return false;
@@ -166,7 +196,7 @@ bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* e
       send.last_reply = in.diagnostic;
       if (!store_->UpdateSend(send, error)) return false;
     }
-    return ApplyHard(in, account, contact, event.id, out, error);
+    return ApplyHard(in, account, contact, event.id, global_since, lifted_at, out, error);
   }
   if (in.type == "SOFT") {
     if (have_send) {
@@ -211,7 +241,7 @@ bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* e
 }
 
 bool Policy::ApplyHard(const Incoming& in, const Account& account, const Contact& contact, int64_t event_id,
-                       Outcome* out, std::string* error) {
+                       int64_t global_since, int64_t lifted_at, Outcome* out, std::string* error) {
   const int64_t now = clock_();
   const std::string& address = contact.address;
   bool suppress = true;
@@ -226,9 +256,6 @@ bool Policy::ApplyHard(const Incoming& in, const Account& account, const Contact
     suppress = earlier > 0;
   }
   if (suppress) {
-    Suppression existing;
-    bool found = false;
-    if (!store_->FindSuppression(account.id, address, &existing, &found, error)) return false;
     // A hard bounce outranks a complaint; a newer hard bounce refreshes the
     // reason and the time it lapses from.
     if (!store_->PutSuppression(Suppression{account.id, address, "hard_bounce", in.reason, now}, event_id, error) ||
@@ -241,9 +268,6 @@ bool Policy::ApplyHard(const Incoming& in, const Account& account, const Contact
   }
 
   if (!IsAddressDeadReason(in.reason)) return true;
-  int64_t global_since = 0;
-  int64_t lifted_at = 0;
-  if (!store_->GlobalState(address, &global_since, &lifted_at, error)) return false;
   if (global_since != 0) return true;  // already GLOBAL
   // After an operator lifted it, only newer bounces count.
   int64_t since = now - settings_.global_window;
@@ -307,10 +331,9 @@ bool Policy::LiftGlobal(const std::string& raw_address, const std::string& opera
     return false;
   }
   return InTransaction(store_, error, [&] {
-    if (!store_->LockAddress(address, error)) return false;
     int64_t global_since = 0;
     int64_t lifted = 0;
-    if (!store_->GlobalState(address, &global_since, &lifted, error)) return false;
+    if (!store_->LockAddress(address, &global_since, &lifted, error)) return false;
     if (global_since == 0) {
       *error = address + " is not globally bounced";
       return false;

@@ -123,13 +123,16 @@ class Policy {
  private:
   bool ApplyInTransaction(const Incoming& in, Outcome* out, std::string* error);
   bool ApplyHard(const Incoming& in, const store::Account& account, const store::Contact& contact, int64_t event_id,
-                 Outcome* out, std::string* error);
+                 int64_t global_since, int64_t lifted_at, Outcome* out, std::string* error);
+  // The account, read once per transaction (accounts change rarely).
+  bool CachedAccount(int64_t id, store::Account* out, std::string* error);
   // Whether a suppression is in force now under the account's policy.
   bool InForce(const store::Account& account, const store::Suppression& s, int64_t now) const;
 
   store::Store* store_;
   Settings settings_;
   Clock clock_;
+  std::vector<store::Account> accounts_;  // CachedAccount, cleared per transaction
 };
 
 // Reasons whose HARD bounces count toward GLOBAL and are strict under

@@ -17,6 +17,7 @@ int64_t AsInt(const Value& v, int64_t fallback) {
 
 std::string AsText(const Value& v, std::string_view fallback) {
   if (const std::string* s = std::get_if<std::string>(&v)) return *s;
+  if (const Blob* b = std::get_if<Blob>(&v)) return b->bytes;
   if (const int64_t* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
   return std::string(fallback);
 }

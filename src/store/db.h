@@ -15,7 +15,13 @@
 
 namespace rebound::store {
 
-using Value = std::variant<std::nullptr_t, int64_t, std::string>;
+// Bytes that are not text (a raw message in any charset): BLOB in SQLite,
+// BYTEA in PostgreSQL.
+struct Blob {
+  std::string bytes;
+};
+
+using Value = std::variant<std::nullptr_t, int64_t, std::string, Blob>;
 using Row = std::vector<Value>;
 using Rows = std::vector<Row>;
 

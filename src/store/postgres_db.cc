@@ -63,16 +63,22 @@ class PostgresDb : public Db {
     if (name == nullptr) return false;
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
+    std::vector<int> lengths(params.size(), 0);
+    std::vector<int> formats(params.size(), 0);  // text, but blobs go binary
     for (size_t i = 0; i < params.size(); ++i) {
       if (const int64_t* n = std::get_if<int64_t>(&params[i])) {
         texts[i] = std::to_string(*n);
         values[i] = texts[i].c_str();
       } else if (const std::string* s = std::get_if<std::string>(&params[i])) {
         values[i] = s->c_str();
+      } else if (const Blob* b = std::get_if<Blob>(&params[i])) {
+        values[i] = b->bytes.data();
+        lengths[i] = static_cast<int>(b->bytes.size());
+        formats[i] = 1;
       }
     }
-    PgResult result(
-        PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0));
+    PgResult result(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(),
+                                   lengths.data(), formats.data(), 0));
     ExecStatusType status = PQresultStatus(result.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       *error = PQresultErrorMessage(result.get());

@@ -39,6 +39,8 @@ class SqliteDb : public Db {
         rc = sqlite3_bind_null(stmt, index);
       } else if (const int64_t* n = std::get_if<int64_t>(&v)) {
         rc = sqlite3_bind_int64(stmt, index, *n);
+      } else if (const Blob* b = std::get_if<Blob>(&v)) {
+        rc = sqlite3_bind_blob64(stmt, index, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
       } else {
         const std::string& s = std::get<std::string>(v);
         rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
@@ -128,7 +130,8 @@ std::unique_ptr<Db> OpenSqlite(const std::string& path, std::string* error) {
   auto result = std::make_unique<SqliteDb>(db);
   // WAL lets readers run beside the writer; synchronous=FULL makes every
   // commit durable (the receiver answers 250 only after one).
-  if (!result->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", error)) {
+  if (!result->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                             "PRAGMA cache_size=-32768; PRAGMA mmap_size=67108864; PRAGMA temp_store=MEMORY;", error)) {
     return nullptr;
   }
   return result;

@@ -59,7 +59,7 @@ Send ReadSend(const Row& r) {
   return s;
 }
 
-Value TextOrNull(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
+Value TextOrNull(const std::string& s) { return s.empty() ? Value(nullptr) : Value(ValidUtf8(s)); }
 Value IdOrNull(int64_t id) { return id == 0 ? Value(nullptr) : Value(id); }
 
 }  // namespace
@@ -72,9 +72,37 @@ std::string NormalizeAddress(std::string_view address) {
                    address[e - 1] == '\n')) {
     --e;
   }
-  std::string out(address.substr(b, e - b));
+  std::string out = ValidUtf8(address.substr(b, e - b));
   std::transform(out.begin(), out.end(), out.begin(),
                  [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
+  return out;
+}
+
+std::string ValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = n > 0 && i + n <= s.size() && !(n == 2 && c < 0xC2) && !(n == 4 && c > 0xF4);
+    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && n == 3) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0));
+    }
+    if (ok && n == 4) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90));
+    }
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
   return out;
 }
 
@@ -286,7 +314,8 @@ bool Store::InsertBounceEvent(BounceEvent* e, bool* inserted, std::string* error
                  {e->fingerprint, e->account_id, IdOrNull(e->contact_id), IdOrNull(e->send_id),
                   NormalizeAddress(e->address), e->type, TextOrNull(e->reason), e->cause, TextOrNull(e->status),
                   TextOrNull(e->reply_code), TextOrNull(e->diagnostic), TextOrNull(e->format),
-                  e->evidence.empty() ? std::string("[]") : e->evidence, TextOrNull(e->raw_message), e->occurred_at},
+                  e->evidence.empty() ? std::string("[]") : ValidUtf8(e->evidence),
+                  e->raw_message.empty() ? Value(nullptr) : Value(Blob{e->raw_message}), e->occurred_at},
                  &rows, error)) {
     return false;
   }
@@ -405,13 +434,18 @@ bool Store::ListSuppressions(int64_t account_id, std::vector<Suppression>* out, 
   return true;
 }
 
-bool Store::LockAddress(const std::string& address, std::string* error) {
-  const std::string a = NormalizeAddress(address);
-  if (!db_->Exec("INSERT INTO addresses (address) VALUES (?) ON CONFLICT (address) DO NOTHING", {a}, nullptr, error)) {
+bool Store::LockAddress(const std::string& address, int64_t* global_since, int64_t* lifted_at, std::string* error) {
+  Rows rows;
+  // DO UPDATE (not DO NOTHING) so that the row is returned, and locked in
+  // PostgreSQL, whether it was just made or already there.
+  if (!db_->Exec("INSERT INTO addresses (address) VALUES (?) ON CONFLICT (address) DO UPDATE SET address = "
+                 "excluded.address RETURNING global_since, global_lifted_at",
+                 {NormalizeAddress(address)}, &rows, error)) {
     return false;
   }
-  if (dialect() != Dialect::kPostgres) return true;
-  return db_->Exec("SELECT address FROM addresses WHERE address = ? FOR UPDATE", {a}, nullptr, error);
+  *global_since = rows.empty() ? 0 : AsInt(rows[0][0]);
+  *lifted_at = rows.empty() ? 0 : AsInt(rows[0][1]);
+  return true;
 }
 
 bool Store::GlobalState(const std::string& address, int64_t* global_since, int64_t* lifted_at, std::string* error) {

@@ -142,10 +142,11 @@ class Store {
   bool DeleteSuppression(int64_t account_id, const std::string& address, std::string* error);
   bool ListSuppressions(int64_t account_id, std::vector<Suppression>* out, std::string* error);
 
-  // Global state of an address. LockAddress makes the address's row exist
-  // and holds it locked until the transaction ends (PostgreSQL: FOR UPDATE;
-  // SQLite's write transaction already excludes other writers).
-  bool LockAddress(const std::string& address, std::string* error);
+  // Global state of an address. LockAddress makes the address's row exist,
+  // holds it locked until the transaction ends (PostgreSQL: the upsert's
+  // row lock; SQLite's write transaction already excludes other writers)
+  // and reads its global state, in one round trip.
+  bool LockAddress(const std::string& address, int64_t* global_since, int64_t* lifted_at, std::string* error);
   bool GlobalState(const std::string& address, int64_t* global_since, int64_t* lifted_at, std::string* error);
   bool SetGlobal(const std::string& address, int64_t at, std::string* error);
   bool LiftGlobal(const std::string& address, const std::string& by, int64_t at, std::string* error);
@@ -168,5 +169,9 @@ class Store {
 
 // Lowercases and trims an address for storage and comparison.
 std::string NormalizeAddress(std::string_view address);
+
+// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD:
+// text columns hold text (PostgreSQL refuses anything else).
+std::string ValidUtf8(std::string_view s);
 
 }  // namespace rebound::store

@@ -69,7 +69,7 @@ CREATE TABLE bounce_events (
   diagnostic TEXT,
   format TEXT,
   evidence TEXT NOT NULL DEFAULT '[]',         -- JSON array
-  raw_message TEXT,                            -- the message as received
+  raw_message BYTEA,                           -- the message as received
   occurred_at BIGINT NOT NULL,
   lifted BIGINT NOT NULL DEFAULT 0            -- lifted by an unbounce: no longer counts
 );

@@ -1,0 +1,38 @@
+// The format prefilter: one vectorscan pass over a message tells which
+// decoders of the registry can possibly recognise it, from the marks each
+// registry entry declares (see Decoder::marks in formats.h for the contract).
+//
+// Thread-safety: the mark database is compiled once, on first use, from the
+// registry; Candidates may be called from any number of threads (each gets
+// its own scratch space on its first call).
+#pragma once
+
+#include <bitset>
+#include <string>
+#include <vector>
+
+#include "message/message.h"
+
+namespace rebound::formats {
+
+// A set of decoders: bit i stands for Registry()[i].
+inline constexpr size_t kMaxDecoders = 128;
+using DecoderSet = std::bitset<kMaxDecoders>;
+
+// The decoders that may recognise `message`: every decoder without marks,
+// and every decoder one of whose marks occurs in the top-level header
+// section (raw, plus the decoded Subject when it is encoded or folded) or in
+// the main text (Message::MainText()). All decoders when the prefilter
+// cannot tell (its database failed to compile, or the message is larger
+// than the decoding limit, where decoding the main text early could add a
+// note that the unfiltered order would not have added).
+DecoderSet Candidates(const message::Message& message);
+
+// The marks of Registry()[i], split; for tests and diagnostics.
+std::vector<std::string> MarksOf(size_t decoder);
+
+// Empty when the mark database compiled; else why it did not (then
+// Candidates returns every decoder).
+const std::string& PrefilterError();
+
+}  // namespace rebound::formats
