@@ -62,8 +62,9 @@ namespace {
 void BM_ClassifyReplyLongText(benchmark::State& state) {
   std::string text = "550 5.1.1 ";
   while (text.size() < static_cast<size_t>(state.range(0))) {
-    text += "This is the mail system at host mx.example.org. I'm sorry to have to inform you that your message "
-            "could not be delivered to one or more recipients. ";
+    text +=
+        "This is the mail system at host mx.example.org. I'm sorry to have to inform you that your message "
+        "could not be delivered to one or more recipients. ";
   }
   const classify::Classifier& c = TheClassifier();
   for (auto _ : state) {

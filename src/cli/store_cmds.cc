@@ -4,9 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -199,7 +202,8 @@ int RunContactsImport(const StoreArgs& args, const std::string& account_name, co
       if (static_cast<int>(i) != email_column) properties[header[i]] = row[i];
     }
     store::Contact contact;
-    if (!store->UpsertContact(account.id, address, properties.dump(-1, ' ', false, json::error_handler_t::replace), now, &contact, &error)) {
+    if (!store->UpsertContact(account.id, address, properties.dump(-1, ' ', false, json::error_handler_t::replace), now,
+                              &contact, &error)) {
       store->Rollback();
       Error(fmt::format("{}:{}: {}", path, line, error));
       return 1;
@@ -235,8 +239,10 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
   std::vector<Pending> pending;
   int stored = 0;
   int failed = 0;
-  bool store_failed = false;
+  std::atomic<bool> store_failed{false};
+  std::mutex out_mu;  // the classifying and the writing thread both report
   auto report_error = [&](const std::string& file, const std::string& recipient, const std::string& why) {
+    std::lock_guard<std::mutex> lock(out_mu);
     ++failed;
     if (out.json()) {
       out.Json({{"file", file}, {"recipient", recipient.empty() ? json(nullptr) : json(recipient)}, {"error", why}});
@@ -259,8 +265,14 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
     policies.push_back(std::make_unique<policy::Policy>(s.get(), policy::Settings(), policy::SystemClock()));
   }
 
-  auto flush = [&] {
-    if (pending.empty() || store_failed) return;
+  // Correlation lookups run on their own connection: the batch before is
+  // being applied on the others meanwhile.
+  std::unique_ptr<store::Store> lookup;
+  if (!OpenStore(args, &lookup)) return kExitTempFail;
+
+  // Applies and reports one batch. Runs beside the classification of the
+  // next batch (two cores: one reads and classifies, one writes).
+  auto apply_batch = [&](std::vector<Pending> pending) {
     const size_t n = pending.size();
     std::vector<policy::Outcome> outcomes(n);
     std::vector<std::string> errors(n);
@@ -274,11 +286,16 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
     auto apply = [&](size_t k) {
       std::vector<policy::Incoming> batch;
       batch.reserve(parts[k].size());
-      for (size_t i : parts[k]) batch.push_back(pending[i].incoming);
+      for (size_t i : parts[k]) batch.push_back(std::move(pending[i].incoming));
       std::vector<policy::Outcome> o;
       std::vector<std::string> e;
-      if (batch.empty() || !policies[k]->ApplyBatch(batch, &o, &e, &part_errors[k])) return;
+      if (batch.empty()) return;
+      if (!policies[k]->ApplyBatch(batch, &o, &e, &part_errors[k])) {
+        for (size_t j = 0; j < parts[k].size(); ++j) pending[parts[k][j]].incoming = std::move(batch[j]);
+        return;
+      }
       for (size_t j = 0; j < parts[k].size(); ++j) {
+        pending[parts[k][j]].incoming = std::move(batch[j]);  // back, for the report
         outcomes[parts[k][j]] = o[j];
         errors[parts[k][j]] = e[j];
         committed[parts[k][j]] = true;
@@ -288,9 +305,10 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
     for (size_t k = 1; k < parts.size(); ++k) threads.emplace_back(apply, k);
     apply(0);
     for (std::thread& t : threads) t.join();
-    for (const std::string& e : part_errors) {
-      if (!e.empty()) {
-        Error("store unavailable: " + e + "; the records of that transaction were not stored");
+    // The records were moved into the batches; keep what the report needs.
+    for (size_t k = 0; k < parts.size(); ++k) {
+      if (!part_errors[k].empty()) {
+        Error("store unavailable: " + part_errors[k] + "; the records of that transaction were not stored");
         store_failed = true;
       }
     }
@@ -302,6 +320,7 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
         report_error(p.file, p.incoming.address, errors[i]);
         continue;
       }
+      std::lock_guard<std::mutex> lock(out_mu);
       ++stored;
       const policy::Outcome& o = outcomes[i];
       if (out.json()) {
@@ -321,6 +340,12 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
       }
     }
     std::fflush(stdout);
+  };
+  std::future<void> in_flight;
+  auto flush = [&] {
+    if (in_flight.valid()) in_flight.get();
+    if (pending.empty() || store_failed) return;
+    in_flight = std::async(std::launch::async, apply_batch, std::move(pending));
     pending.clear();
   };
 
@@ -373,7 +398,7 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
         store::Send send;
         bool found = false;
         std::string error;
-        if (!store->FindSendByMessageId(v.original_message_id, &send, &found, &error)) {
+        if (!lookup->FindSendByMessageId(v.original_message_id, &send, &found, &error)) {
           Error("store unavailable: " + error);
           store_failed = true;
           return;
@@ -391,7 +416,7 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
         store::Account a;
         bool found = false;
         std::string error;
-        if (store->FindAccountById(in.account_id, &a, &found, &error) && found) p.account_name = a.name;
+        if (lookup->FindAccountById(in.account_id, &a, &found, &error) && found) p.account_name = a.name;
       }
       pending.push_back(std::move(p));
     }
@@ -407,6 +432,7 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
     if (store_failed) break;
   }
   flush();
+  flush();  // waits for the last batch
   if (!out.json()) out.Text(fmt::format("{} stored, {} not stored\n", stored, failed));
   if (store_failed) return kExitTempFail;
   return read_ok && failed == 0 ? 0 : 1;

@@ -77,8 +77,8 @@ class PostgresDb : public Db {
         formats[i] = 1;
       }
     }
-    PgResult result(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(),
-                                   lengths.data(), formats.data(), 0));
+    PgResult result(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
+                                   formats.data(), 0));
     ExecStatusType status = PQresultStatus(result.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       *error = PQresultErrorMessage(result.get());

@@ -31,6 +31,8 @@ class SqliteDb : public Db {
     if (stmt == nullptr) return false;
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
+    // SQLITE_STATIC: `params` outlives the statement's use, which ends with
+    // the reset below, so SQLite need not copy the values.
     for (size_t i = 0; i < params.size(); ++i) {
       const int index = static_cast<int>(i + 1);
       const Value& v = params[i];
@@ -40,10 +42,10 @@ class SqliteDb : public Db {
       } else if (const int64_t* n = std::get_if<int64_t>(&v)) {
         rc = sqlite3_bind_int64(stmt, index, *n);
       } else if (const Blob* b = std::get_if<Blob>(&v)) {
-        rc = sqlite3_bind_blob64(stmt, index, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_blob64(stmt, index, b->bytes.data(), b->bytes.size(), SQLITE_STATIC);
       } else {
         const std::string& s = std::get<std::string>(v);
-        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
       }
       if (rc != SQLITE_OK) return Fail(error);
     }
@@ -130,8 +132,10 @@ std::unique_ptr<Db> OpenSqlite(const std::string& path, std::string* error) {
   auto result = std::make_unique<SqliteDb>(db);
   // WAL lets readers run beside the writer; synchronous=FULL makes every
   // commit durable (the receiver answers 250 only after one).
-  if (!result->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                             "PRAGMA cache_size=-32768; PRAGMA mmap_size=67108864; PRAGMA temp_store=MEMORY;", error)) {
+  if (!result->ExecScript(
+          "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+          "PRAGMA cache_size=-32768; PRAGMA mmap_size=67108864; PRAGMA temp_store=MEMORY;",
+          error)) {
     return nullptr;
   }
   return result;
