@@ -1,5 +1,9 @@
 #include "message/reader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -183,18 +187,77 @@ bool ReadFile(FILE* f, const std::string& name, const ReadOptions& options, cons
   return true;
 }
 
-bool ReadPath(const fs::path& path, const std::string& name, const ReadOptions& options, const MessageSink& on_message,
-              const ErrorSink& on_error) {
-  std::error_code ec;
-  fs::file_status st = fs::status(path, ec);
-  if (ec) {
-    on_error(name, ec.message());
+// Reads a regular file with plain POSIX calls into a reused buffer: for
+// directories of small messages, the per-file cost is mostly system calls.
+bool ReadRegularFile(const fs::path& path, const std::string& name, const ReadOptions& options,
+                     const MessageSink& on_message, std::string* error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = std::strerror(errno);
     return false;
   }
-  if (fs::is_directory(st)) {
-    std::vector<std::string> entries;
+  thread_local std::string buf;
+  const size_t cap = options.max_message_bytes + 1;
+  struct stat st;
+  size_t want = cap;
+  if (::fstat(fd, &st) == 0 && st.st_size >= 0) want = std::min<size_t>(cap, static_cast<size_t>(st.st_size) + 1);
+  buf.resize(std::max<size_t>(want, 4096));
+  size_t have = 0;
+  while (have < buf.size()) {
+    // The first read is small, to tell an mbox (streamed) before buffering.
+    const size_t chunk = have == 0 ? std::min<size_t>(buf.size(), 65536) : buf.size() - have;
+    ssize_t n = ::read(fd, buf.data() + have, chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *error = std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    have += static_cast<size_t>(n);
+    // An mbox is streamed, whatever its size.
+    if (options.force_mbox || std::string_view(buf.data(), have).starts_with("From ")) break;
+    if (have == buf.size() && have < cap) buf.resize(std::min(cap, buf.size() * 2));
+  }
+  std::string_view head(buf.data(), have);
+  if (options.force_mbox || head.starts_with("From ")) {
+    FILE* f = ::fdopen(fd, "rb");
+    if (f == nullptr) {
+      *error = std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    File owned(f);
+    std::string prefix(head);
+    if (!ReadMbox(f, prefix, name, options, on_message)) {
+      *error = "read error";
+      return false;
+    }
+    return true;
+  }
+  ::close(fd);
+  on_message(name, head.substr(0, std::min(have, cap)));
+  if (buf.capacity() > (4u << 20)) std::string().swap(buf);  // do not keep a huge buffer
+  return true;
+}
+
+bool ReadPath(const fs::path& path, const std::string& name, fs::file_type type, const ReadOptions& options,
+              const MessageSink& on_message, const ErrorSink& on_error) {
+  std::error_code ec;
+  if (type == fs::file_type::none || type == fs::file_type::symlink || type == fs::file_type::unknown) {
+    fs::file_status st = fs::status(path, ec);
+    if (ec) {
+      on_error(name, ec.message());
+      return false;
+    }
+    type = st.type();
+  }
+  if (type == fs::file_type::directory) {
+    // Entry types come from the directory listing itself (no stat per file).
+    std::vector<std::pair<std::string, fs::file_type>> entries;
     for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      entries.push_back(it->path().filename().string());
+      std::error_code tec;
+      entries.emplace_back(it->path().filename().string(), it->symlink_status(tec).type());
     }
     if (ec) {
       on_error(name, ec.message());
@@ -204,22 +267,19 @@ bool ReadPath(const fs::path& path, const std::string& name, const ReadOptions& 
     bool ok = true;
     std::string prefix = name;
     if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
-    for (const std::string& e : entries) {
-      fs::path child = path / e;
-      std::error_code cec;
-      fs::file_status cst = fs::status(child, cec);
-      if (!cec && !fs::is_directory(cst) && !fs::is_regular_file(cst)) continue;  // sockets, fifos
-      ok = ReadPath(child, prefix + e, options, on_message, on_error) && ok;
+    for (const auto& [entry, entry_type] : entries) {
+      fs::file_type t = entry_type;
+      if (t == fs::file_type::symlink) {
+        std::error_code sec;
+        t = fs::status(path / entry, sec).type();
+      }
+      if (t != fs::file_type::directory && t != fs::file_type::regular) continue;  // sockets, fifos
+      ok = ReadPath(path / entry, prefix + entry, t, options, on_message, on_error) && ok;
     }
     return ok;
   }
-  File f(std::fopen(path.c_str(), "rb"));
-  if (!f) {
-    on_error(name, std::strerror(errno));
-    return false;
-  }
   std::string error;
-  if (!ReadFile(f.get(), name, options, on_message, &error)) {
+  if (!ReadRegularFile(path, name, options, on_message, &error)) {
     on_error(name, error);
     return false;
   }
@@ -238,7 +298,7 @@ bool ReadMessages(const std::string& path, const ReadOptions& options, const Mes
     }
     return true;
   }
-  return ReadPath(fs::path(path), path, options, on_message, on_error);
+  return ReadPath(fs::path(path), path, fs::file_type::none, options, on_message, on_error);
 }
 
 }  // namespace rebound::message

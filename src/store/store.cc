@@ -300,6 +300,8 @@ bool Store::PendingSendsStartedBefore(int64_t cutoff, std::vector<Send>* out, st
   std::string sql = "SELECT " + std::string(kSendColumns) +
                     " FROM sends s JOIN contacts c ON c.id = s.contact_id WHERE s.state = 'pending' AND "
                     "s.first_attempt_at <= ? ORDER BY s.id";
+  // A work queue shared by many nodes: each takes the rows no other holds.
+  if (dialect() == Dialect::kPostgres) sql += " FOR UPDATE OF s SKIP LOCKED";
   if (!db_->Exec(sql, {cutoff}, &rows, error)) return false;
   for (const Row& r : rows) out->push_back(ReadSend(r));
   return true;

@@ -119,7 +119,8 @@ class Store {
   bool UpdateSend(const Send& send, std::string* error);
   bool RecordAttempt(int64_t send_id, int64_t at, const std::string& reply, const std::string& type,
                      const std::string& reason, std::string* error);
-  // PENDING sends whose first attempt is at or before `cutoff`.
+  // PENDING sends whose first attempt is at or before `cutoff`, locked for
+  // this transaction; on PostgreSQL rows another node holds are skipped.
   bool PendingSendsStartedBefore(int64_t cutoff, std::vector<Send>* out, std::string* error);
 
   // Bounce events. InsertBounceEvent sets *inserted to false (and changes
