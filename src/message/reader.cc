@@ -1,5 +1,6 @@
 #include "message/reader.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,7 +9,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -16,7 +16,6 @@ namespace rebound::message {
 
 namespace {
 
-namespace fs = std::filesystem;
 
 struct FileCloser {
   void operator()(FILE* f) const {
@@ -187,21 +186,21 @@ bool ReadFile(FILE* f, const std::string& name, const ReadOptions& options, cons
   return true;
 }
 
-// Reads a regular file with plain POSIX calls into a reused buffer: for
-// directories of small messages, the per-file cost is mostly system calls.
-bool ReadRegularFile(const fs::path& path, const std::string& name, const ReadOptions& options,
-                     const MessageSink& on_message, std::string* error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *error = std::strerror(errno);
-    return false;
-  }
+// Reads the regular file open on `fd` (and closes it) into a reused buffer.
+// For directories of small messages the per-file cost is mostly system
+// calls: open, fstat, one read, close.
+bool ReadOpenFile(int fd, const std::string& name, const ReadOptions& options, const MessageSink& on_message,
+                  std::string* error) {
   thread_local std::string buf;
   const size_t cap = options.max_message_bytes + 1;
   struct stat st;
-  size_t want = cap;
-  if (::fstat(fd, &st) == 0 && st.st_size >= 0) want = std::min<size_t>(cap, static_cast<size_t>(st.st_size) + 1);
-  buf.resize(std::max<size_t>(want, 4096));
+  size_t size_hint = cap;
+  bool size_known = false;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    size_hint = std::min<size_t>(cap, static_cast<size_t>(st.st_size));
+    size_known = true;
+  }
+  buf.resize(std::max<size_t>(size_hint, 4096));
   size_t have = 0;
   while (have < buf.size()) {
     // The first read is small, to tell an mbox (streamed) before buffering.
@@ -215,8 +214,8 @@ bool ReadRegularFile(const fs::path& path, const std::string& name, const ReadOp
     }
     if (n == 0) break;
     have += static_cast<size_t>(n);
-    // An mbox is streamed, whatever its size.
     if (options.force_mbox || std::string_view(buf.data(), have).starts_with("From ")) break;
+    if (size_known && have >= size_hint && size_hint < cap) break;  // whole file, no read for EOF
     if (have == buf.size() && have < cap) buf.resize(std::min(cap, buf.size() * 2));
   }
   std::string_view head(buf.data(), have);
@@ -241,46 +240,77 @@ bool ReadRegularFile(const fs::path& path, const std::string& name, const ReadOp
   return true;
 }
 
-bool ReadPath(const fs::path& path, const std::string& name, fs::file_type type, const ReadOptions& options,
-              const MessageSink& on_message, const ErrorSink& on_error) {
-  std::error_code ec;
-  if (type == fs::file_type::none || type == fs::file_type::symlink || type == fs::file_type::unknown) {
-    fs::file_status st = fs::status(path, ec);
-    if (ec) {
-      on_error(name, ec.message());
-      return false;
-    }
-    type = st.type();
+// Reads every entry of the directory open on `dirfd` (and closes it), in
+// byte order, recursively. Entry types come from the listing itself and
+// files are opened relative to the directory: no path walk per file.
+bool ReadDirectory(int dirfd, const std::string& name, const ReadOptions& options, const MessageSink& on_message,
+                   const ErrorSink& on_error) {
+  DIR* dir = ::fdopendir(dirfd);
+  if (dir == nullptr) {
+    on_error(name, std::strerror(errno));
+    ::close(dirfd);
+    return false;
   }
-  if (type == fs::file_type::directory) {
-    // Entry types come from the directory listing itself (no stat per file).
-    std::vector<std::pair<std::string, fs::file_type>> entries;
-    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      std::error_code tec;
-      entries.emplace_back(it->path().filename().string(), it->symlink_status(tec).type());
-    }
-    if (ec) {
-      on_error(name, ec.message());
-      return false;
-    }
-    std::sort(entries.begin(), entries.end());
-    bool ok = true;
-    std::string prefix = name;
-    if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
-    for (const auto& [entry, entry_type] : entries) {
-      fs::file_type t = entry_type;
-      if (t == fs::file_type::symlink) {
-        std::error_code sec;
-        t = fs::status(path / entry, sec).type();
+  std::vector<std::pair<std::string, unsigned char>> entries;
+  while (struct dirent* e = ::readdir(dir)) {
+    std::string_view n(e->d_name);
+    if (n == "." || n == "..") continue;
+    entries.emplace_back(std::string(n), e->d_type);
+  }
+  std::sort(entries.begin(), entries.end());
+  bool ok = true;
+  std::string prefix = name;
+  if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
+  for (const auto& [entry, d_type] : entries) {
+    const std::string child = prefix + entry;
+    unsigned char type = d_type;
+    if (type == DT_UNKNOWN || type == DT_LNK) {
+      struct stat st;
+      if (::fstatat(::dirfd(dir), entry.c_str(), &st, 0) != 0) {
+        on_error(child, std::strerror(errno));
+        ok = false;
+        continue;
       }
-      if (t != fs::file_type::directory && t != fs::file_type::regular) continue;  // sockets, fifos
-      ok = ReadPath(path / entry, prefix + entry, t, options, on_message, on_error) && ok;
+      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
     }
-    return ok;
+    if (type != DT_DIR && type != DT_REG) continue;  // sockets, fifos, devices
+    int fd = ::openat(::dirfd(dir), entry.c_str(), O_RDONLY | O_CLOEXEC | (type == DT_DIR ? O_DIRECTORY : 0));
+    if (fd < 0) {
+      on_error(child, std::strerror(errno));
+      ok = false;
+      continue;
+    }
+    if (type == DT_DIR) {
+      ok = ReadDirectory(fd, child, options, on_message, on_error) && ok;
+      continue;
+    }
+    std::string error;
+    if (!ReadOpenFile(fd, child, options, on_message, &error)) {
+      on_error(child, error);
+      ok = false;
+    }
   }
+  ::closedir(dir);
+  return ok;
+}
+
+bool ReadPath(const std::string& path, const ReadOptions& options, const MessageSink& on_message,
+              const ErrorSink& on_error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    on_error(path, std::strerror(errno));
+    return false;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    on_error(path, std::strerror(errno));
+    ::close(fd);
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) return ReadDirectory(fd, path, options, on_message, on_error);
   std::string error;
-  if (!ReadRegularFile(path, name, options, on_message, &error)) {
-    on_error(name, error);
+  if (!ReadOpenFile(fd, path, options, on_message, &error)) {
+    on_error(path, error);
     return false;
   }
   return true;
@@ -298,7 +328,7 @@ bool ReadMessages(const std::string& path, const ReadOptions& options, const Mes
     }
     return true;
   }
-  return ReadPath(fs::path(path), path, fs::file_type::none, options, on_message, on_error);
+  return ReadPath(path, options, on_message, on_error);
 }
 
 }  // namespace rebound::message
