@@ -2,6 +2,7 @@
 
 #include <gmime/gmime.h>
 
+#include <array>
 #include <cstring>
 #include <mutex>
 
@@ -43,30 +44,62 @@ bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
 }
 
+namespace {
+
+// How common a byte is in mail text (higher: more common), so that a search
+// anchors on the needle's rarest byte and memchr skips far between
+// candidates.
+constexpr std::array<uint8_t, 256> ByteCommonness() {
+  std::array<uint8_t, 256> r{};
+  for (int c = 0; c < 256; ++c) r[c] = 100;
+  constexpr std::string_view kByFrequency = "etaoinsrhldcumfpgwybvkxjqz";  // English letters
+  for (size_t i = 0; i < kByFrequency.size(); ++i) {
+    const auto lo = static_cast<unsigned char>(kByFrequency[i]);
+    r[lo] = r[lo - 32] = static_cast<uint8_t>(250 - 5 * i);
+  }
+  for (int c = '0'; c <= '9'; ++c) r[c] = 170;
+  r[' '] = 255;
+  r['\n'] = r['\t'] = 240;
+  r['.'] = r['-'] = 200;
+  r[':'] = r[','] = r['/'] = 180;
+  return r;
+}
+constexpr std::array<uint8_t, 256> kCommonness = ByteCommonness();
+
+}  // namespace
+
 size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from) {
   if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
   if (hay.size() < needle.size() || from > hay.size() - needle.size()) return std::string_view::npos;
-  // Candidates are found with memchr on both cases of the first byte:
-  // far faster than a byte loop over long texts.
-  const char lo = Lower(needle[0]);
+  // Anchor on the needle's rarest byte, found with memchr in both cases.
+  size_t anchor = 0;
+  for (size_t i = 1; i < needle.size(); ++i) {
+    if (kCommonness[static_cast<unsigned char>(needle[i])] < kCommonness[static_cast<unsigned char>(needle[anchor])]) {
+      anchor = i;
+    }
+  }
+  const char lo = Lower(needle[anchor]);
   const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 32) : lo;
   const char* base = hay.data();
-  const char* end = base + (hay.size() - needle.size()) + 1;  // last candidate start + 1
+  // Anchor positions that leave room for the needle around them.
+  const char* begin = base + from + anchor;
+  const char* end = base + (hay.size() - needle.size()) + anchor + 1;
   auto next = [&](const char* p, char c) -> const char* {
     if (p >= end) return end;
     const void* hit = std::memchr(p, c, static_cast<size_t>(end - p));
     return hit ? static_cast<const char*>(hit) : end;
   };
-  const char* next_lo = next(base + from, lo);
-  const char* next_up = lo == up ? end : next(base + from, up);
+  const char* next_lo = next(begin, lo);
+  const char* next_up = lo == up ? end : next(begin, up);
   while (true) {
-    const char* cand = next_lo < next_up ? next_lo : next_up;
-    if (cand >= end) return std::string_view::npos;
-    size_t j = 1;
+    const char* hit = next_lo < next_up ? next_lo : next_up;
+    if (hit >= end) return std::string_view::npos;
+    const char* cand = hit - anchor;
+    size_t j = 0;
     while (j < needle.size() && Lower(cand[j]) == Lower(needle[j])) ++j;
     if (j == needle.size()) return static_cast<size_t>(cand - base);
-    if (cand == next_lo) next_lo = next(cand + 1, lo);
-    if (cand == next_up) next_up = lo == up ? end : next(cand + 1, up);
+    if (hit == next_lo) next_lo = next(hit + 1, lo);
+    if (hit == next_up) next_up = lo == up ? end : next(hit + 1, up);
   }
 }
 

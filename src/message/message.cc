@@ -49,19 +49,29 @@ size_t NextLine(std::string_view s, size_t pos) {
   return nl == std::string_view::npos ? s.size() : nl + 1;
 }
 
-// Finds the next line that begins with "--" + boundary, at or after `from`.
-// Returns the position of the "--" or npos.
+// Finds the next line that begins with "--" + boundary (followed by the
+// line's end, blanks or the closing "--"), at or after `from`. Returns the
+// position of the "--" or npos. memmem on the whole "\n--boundary" skips
+// the many dashes of a body that a search for the boundary alone stops at.
 size_t FindDelimiter(std::string_view body, std::string_view boundary, size_t from) {
-  while (from < body.size()) {
-    size_t hit = body.find(boundary, from);
-    if (hit == std::string_view::npos) return hit;
-    const size_t after = hit + boundary.size();
-    const bool ends =
-        after == body.size() || body[after] == '\n' || body[after] == '-' || body[after] == ' ' || body[after] == '\t';
-    if (ends && hit >= 2 && body[hit - 1] == '-' && body[hit - 2] == '-' && (hit == 2 || body[hit - 3] == '\n')) {
-      return hit - 2;
-    }
-    from = hit + 1;
+  auto ends_delimiter = [&](size_t after) {
+    return after == body.size() || body[after] == '\n' || body[after] == '-' || body[after] == ' ' ||
+           body[after] == '\t';
+  };
+  if (from == 0 && body.size() >= 2 + boundary.size() && body.starts_with("--") &&
+      body.substr(2, boundary.size()) == boundary && ends_delimiter(2 + boundary.size())) {
+    return 0;
+  }
+  thread_local std::string needle;
+  needle.assign("\n--");
+  needle.append(boundary);
+  size_t pos = from == 0 ? 0 : from - 1;  // the '\n' before a line starting at `from`
+  while (pos < body.size()) {
+    const void* hit = memmem(body.data() + pos, body.size() - pos, needle.data(), needle.size());
+    if (hit == nullptr) return std::string_view::npos;
+    const size_t at = static_cast<size_t>(static_cast<const char*>(hit) - body.data());
+    if (ends_delimiter(at + needle.size())) return at + 1;
+    pos = at + 1;
   }
   return std::string_view::npos;
 }
@@ -299,23 +309,24 @@ class Parser {
     }
   }
 
-  // The first line that starts a DSN field group in free text.
+  // The first line that starts a DSN field group in free text: one pass
+  // over the line starts.
   static size_t FindInlineDsnStart(std::string_view text) {
     static constexpr std::string_view kStarts[] = {"Reporting-MTA:", "Final-Recipient:", "Original-Recipient:"};
-    size_t best = std::string_view::npos;
-    for (std::string_view s : kStarts) {
-      size_t from = 0;
-      while (true) {
-        size_t hit = FindIgnoreCase(text, s, from);
-        if (hit == std::string_view::npos) break;
-        if (hit == 0 || text[hit - 1] == '\n') {
-          if (hit < best) best = hit;
-          break;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      const char c = text[pos];
+      if (c == 'R' || c == 'r' || c == 'F' || c == 'f' || c == 'O' || c == 'o') {
+        std::string_view rest = text.substr(pos);
+        for (std::string_view s : kStarts) {
+          if (StartsWithIgnoreCase(rest, s)) return pos;
         }
-        from = hit + 1;
       }
+      const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+      if (nl == nullptr) break;
+      pos = static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
     }
-    return best;
+    return std::string_view::npos;
   }
 
   void FindFeedbackReport() {

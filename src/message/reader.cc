@@ -16,7 +16,6 @@ namespace rebound::message {
 
 namespace {
 
-
 struct FileCloser {
   void operator()(FILE* f) const {
     if (f != nullptr && f != stdin) std::fclose(f);
