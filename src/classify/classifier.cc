@@ -45,8 +45,8 @@ Permanence PermanenceOf(const formats::Finding& f, std::string* why) {
 }
 
 // The text rules see: the normalized diagnostic, then the failed command
-// the way Postfix writes it, so that a rule can tell a refusal at RCPT from
-// one after the message was sent.
+// the way Postfix writes it (so that a rule can tell a refusal at RCPT from
+// one after the message was sent), then the DSN's status.
 std::string RuleText(const formats::Finding& f) {
   std::string text = NormalizeDiagnostic(f.diagnostic);
   std::string_view clause;
@@ -56,6 +56,9 @@ std::string RuleText(const formats::Finding& f) {
   else if (f.command == "EHLO" || f.command == "HELO") clause = " (in reply to ehlo command)";
   else if (f.command == "CONN") clause = " (in reply to initial connection)";
   if (!clause.empty() && text.find("(in reply to ") == std::string::npos) text += clause;
+  // The status a DSN field gave, when the server's words do not hold it, so
+  // that a provider's rule on its status codes applies either way.
+  if (!f.status.empty() && text.find(f.status) == std::string::npos) text += " (status " + f.status + ")";
   return text;
 }
 
