@@ -77,3 +77,29 @@ BENCHMARK(BM_ClassifyReplyLongText)->Arg(128)->Arg(2048);
 
 }  // namespace
 }  // namespace rebound::bench
+
+#include "formats/prefilter.h"
+
+namespace rebound::bench {
+namespace {
+
+// The format prefilter alone (main text decoding included).
+void BM_FormatCandidates(benchmark::State& state) {
+  const auto& messages = CorpusMessages();
+  std::vector<std::unique_ptr<message::Message>> parsed;
+  for (const std::string& raw : messages) {
+    parsed.push_back(std::make_unique<message::Message>());
+    parsed.back()->Parse(raw);
+    (void)parsed.back()->MainText();
+  }
+  size_t n = 0;
+  for (auto _ : state) {
+    for (const auto& m : parsed) n += formats::Candidates(*m).count();
+  }
+  benchmark::DoNotOptimize(n);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * messages.size()));
+}
+BENCHMARK(BM_FormatCandidates)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace rebound::bench
