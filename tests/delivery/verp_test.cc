@@ -19,8 +19,8 @@ const VerpKey kNew{2, "new-secret-0123456789abcdef"};
 
 TEST(Verp, RoundTripsSendIds) {
   VerpSigner s = Make({kNew});
-  for (uint64_t id : {uint64_t{0}, uint64_t{1}, uint64_t{127}, uint64_t{128}, uint64_t{123456789},
-                      uint64_t{0xFFFFFFFFFFFFFFFF}}) {
+  for (uint64_t id :
+       {uint64_t{0}, uint64_t{1}, uint64_t{127}, uint64_t{128}, uint64_t{123456789}, uint64_t{0xFFFFFFFFFFFFFFFF}}) {
     std::string a = s.Address(id);
     EXPECT_TRUE(a.starts_with("bounce+")) << a;
     EXPECT_TRUE(a.ends_with("@bounces.example.net")) << a;
