@@ -18,7 +18,7 @@ std::unique_ptr<Classifier> Make() {
 }
 
 std::string Example(const std::string& name) {
-  std::ifstream in(std::string(REBOUND_TEST_DATA) + "/../../examples/" + name, std::ios::binary);
+  std::ifstream in(std::string(REBOUND_EXAMPLES_DIR) + "/" + name, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
