@@ -65,4 +65,14 @@ int RunGlobalClear(const StoreArgs& args, const std::string& address, const std:
 int RunPendingExpire(const StoreArgs& args);
 int RunEligibility(const StoreArgs& args, const std::string& account, const std::string& path);
 
+struct ServeArgs {
+  std::string config;                  // TOML file; empty: defaults
+  std::vector<std::string> overrides;  // "dotted.key=value"
+};
+// Serves until SIGINT or SIGTERM; 2 on a bad configuration.
+int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args);
+// what: "address" (value: a send id) or "check" (value: an address; exit 1
+// when it does not verify).
+int RunVerp(const ServeArgs& args, const std::string& what, const std::string& value);
+
 }  // namespace rebound::cli

@@ -141,6 +141,22 @@ int main(int argc, char** argv) {
   eligibility->add_option("file", path, "one address per line, or - for stdin")->required();
   AddStoreOptions(eligibility, &store_args);
 
+  rebound::cli::ServeArgs serve_args;
+  std::string verp_value;
+  CLI::App* serve = app.add_subcommand("serve", "receive bounces over SMTP or LMTP for the bounce domain");
+  serve->add_option("--config", serve_args.config, "TOML configuration file (docs/configuration.md)");
+  serve->add_option("--set", serve_args.overrides, "override a configuration key: dotted.key=value");
+  CLI::App* verp = app.add_subcommand("verp", "signed VERP return paths");
+  verp->require_subcommand(1);
+  CLI::App* verp_address = verp->add_subcommand("address", "the return path of a send");
+  verp_address->add_option("send_id", verp_value, "send id")->required();
+  CLI::App* verp_check = verp->add_subcommand("check", "verify a return path and print its send id");
+  verp_check->add_option("address", verp_value, "address")->required();
+  for (CLI::App* sub : {verp_address, verp_check}) {
+    sub->add_option("--config", serve_args.config, "TOML configuration file");
+    sub->add_option("--set", serve_args.overrides, "override a configuration key: dotted.key=value");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -161,6 +177,9 @@ int main(int argc, char** argv) {
   if (*global_clear) return RunGlobalClear(store_args, address, operator_name, why);
   if (*pending_expire) return RunPendingExpire(store_args);
   if (*eligibility) return RunEligibility(store_args, name, path);
+  if (*serve) return RunServe(options, serve_args);
+  if (*verp_address) return RunVerp(serve_args, "address", verp_value);
+  if (*verp_check) return RunVerp(serve_args, "check", verp_value);
 
   auto classifier = MakeClassifier(options);
   if (!classifier) return 2;

@@ -13,6 +13,7 @@ namespace rebound::store {
 namespace {
 
 // PostgreSQL type oids of the integer types (pg_type.h).
+constexpr Oid kBytea = 17;
 constexpr Oid kInt8 = 20;
 constexpr Oid kInt2 = 21;
 constexpr Oid kInt4 = 23;
@@ -99,6 +100,12 @@ class PostgresDb : public Db {
         Oid type = PQftype(result.get(), c);
         if (type == kInt8 || type == kInt4 || type == kInt2) {
           row.emplace_back(static_cast<int64_t>(std::strtoll(v, nullptr, 10)));
+        } else if (type == kBytea) {
+          // Text-format BYTEA comes hex-escaped ("\x48656c6c6f").
+          size_t length = 0;
+          unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &length);
+          row.emplace_back(Blob{std::string(reinterpret_cast<const char*>(bytes), length)});
+          PQfreemem(bytes);
         } else {
           row.emplace_back(std::string(v, static_cast<size_t>(PQgetlength(result.get(), r, c))));
         }

@@ -17,7 +17,7 @@ struct Migration {
   int version;
   std::string_view name;  // migrations/<name>.<dialect>.sql
 };
-constexpr Migration kMigrations[] = {{1, "001_init"}};
+constexpr Migration kMigrations[] = {{1, "001_init"}, {2, "002_inbound"}};
 
 // "001_init" -> the embedded "001_init.sqlite.sql" or "001_init.postgres.sql".
 std::string EmbeddedMigration(Dialect d, std::string_view name) {
@@ -496,6 +496,35 @@ bool Store::CountGlobalEvents(const std::string& address, const std::string& kin
   }
   *count = AsInt(rows.at(0).at(0));
   return true;
+}
+
+bool Store::InsertInbound(const std::string& mail_from, const std::string& rcpt_to, int64_t send_id,
+                          const std::string& raw, int64_t now, int64_t* id, std::string* error) {
+  Rows rows;
+  if (!db_->Exec("INSERT INTO inbound_messages (received_at, mail_from, rcpt_to, send_id, raw_message) "
+                 "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                 {now, ValidUtf8(mail_from), ValidUtf8(rcpt_to), IdOrNull(send_id), Blob{raw}}, &rows, error)) {
+    return false;
+  }
+  *id = AsInt(rows.at(0).at(0));
+  return true;
+}
+
+bool Store::PendingInbound(size_t limit, std::vector<Inbound>* out, std::string* error) {
+  Rows rows;
+  std::string sql =
+      "SELECT id, mail_from, rcpt_to, send_id, raw_message FROM inbound_messages WHERE state = 'stored' "
+      "ORDER BY id LIMIT ?";
+  if (dialect() == Dialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
+  if (!db_->Exec(sql, {static_cast<int64_t>(limit)}, &rows, error)) return false;
+  for (const Row& r : rows) out->push_back(Inbound{AsInt(r[0]), AsText(r[1]), AsText(r[2]), AsInt(r[3]), AsText(r[4])});
+  return true;
+}
+
+bool Store::MarkInbound(int64_t id, const std::string& state, const std::string& note, int64_t now,
+                        std::string* error) {
+  return db_->Exec("UPDATE inbound_messages SET state = ?, note = ?, processed_at = ? WHERE id = ?",
+                   {state, TextOrNull(note), now, id}, nullptr, error);
 }
 
 bool Store::RecordUnbounce(int64_t account_id, const std::string& address, const std::string& reason,

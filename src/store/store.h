@@ -154,6 +154,21 @@ class Store {
   bool ListGlobal(std::vector<std::pair<std::string, int64_t>>* out, std::string* error);
   bool CountGlobalEvents(const std::string& address, const std::string& kind, int64_t* count, std::string* error);
 
+  // Bounces received over SMTP/LMTP, stored as received (see intake/).
+  struct Inbound {
+    int64_t id = 0;
+    std::string mail_from;
+    std::string rcpt_to;
+    int64_t send_id = 0;
+    std::string raw;
+  };
+  bool InsertInbound(const std::string& mail_from, const std::string& rcpt_to, int64_t send_id, const std::string& raw,
+                     int64_t now, int64_t* id, std::string* error);
+  // Stored but not yet classified and applied, oldest first; on PostgreSQL
+  // rows another node is processing are skipped.
+  bool PendingInbound(size_t limit, std::vector<Inbound>* out, std::string* error);
+  bool MarkInbound(int64_t id, const std::string& state, const std::string& note, int64_t now, std::string* error);
+
   // Audit of unbounces and complaints.
   bool RecordUnbounce(int64_t account_id, const std::string& address, const std::string& reason, const std::string& by,
                       const std::string& why, int64_t at, std::string* error);

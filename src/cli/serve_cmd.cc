@@ -1,0 +1,113 @@
+// `rebound serve` (the bounce receiver) and `rebound verp` (return paths).
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "cli/commands.h"
+#include "config/config.h"
+#include "intake/receiver.h"
+
+namespace rebound::cli {
+
+namespace {
+
+bool LoadConfig(const std::string& path, const std::vector<std::string>& overrides, config::Config* out) {
+  std::string error;
+  bool ok = path.empty() ? config::Parse("", "(defaults)", overrides, out, &error)
+                         : config::Load(path, overrides, out, &error);
+  if (!ok) std::fprintf(stderr, "rebound: %s\n", error.c_str());
+  return ok;
+}
+
+bool MakeSigner(const config::Config& c, delivery::VerpSigner* signer) {
+  std::string error;
+  if (c.bounce_domain.empty()) {
+    std::fprintf(stderr, "rebound: the configuration names no bounce.domain\n");
+    return false;
+  }
+  if (!delivery::VerpSigner::Create(c.bounce_local_part, c.bounce_domain, c.verp_keys, signer, &error)) {
+    std::fprintf(stderr, "rebound: %s\n", error.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
+  config::Config c;
+  if (!LoadConfig(args.config, args.overrides, &c)) return 2;
+  delivery::VerpSigner signer;
+  if (!MakeSigner(c, &signer)) return 2;
+  classify::ClassifierOptions options = base;
+  options.limits = c.limits;
+  std::string error;
+  auto classifier = classify::Classifier::Create(options, &error);
+  if (!classifier) {
+    std::fprintf(stderr, "rebound: %s\n", error.c_str());
+    return 2;
+  }
+  intake::ReceiverOptions ro;
+  ro.listen = c.listen;
+  ro.lmtp = c.protocol == "lmtp";
+  ro.hostname = c.bounce_domain;
+  ro.max_message_bytes = c.receiver_max_message_bytes;
+  ro.max_connections = c.receiver_max_connections;
+  ro.timeout_seconds = c.receiver_timeout_seconds;
+  ro.database = c.database;
+  ro.policy = c.policy;
+
+  // Signals are taken by one thread, which stops the receiver.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  intake::Receiver receiver(ro, signer, classifier.get());
+  if (!receiver.Start(&error)) {
+    std::fprintf(stderr, "rebound: %s\n", error.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "rebound serve: %s on %s (port %d) for %s, database %s\n", ro.lmtp ? "LMTP" : "SMTP",
+               ro.listen.c_str(), receiver.port(), c.bounce_domain.c_str(), c.database.c_str());
+  std::thread waiter([&] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    receiver.Stop();
+  });
+  receiver.Run();
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  const auto& s = receiver.stats();
+  std::fprintf(stderr, "rebound serve: stopped; %llu connections, %llu messages stored, %llu applied, %llu unmatched\n",
+               static_cast<unsigned long long>(s.connections.load()), static_cast<unsigned long long>(s.stored.load()),
+               static_cast<unsigned long long>(s.applied.load()), static_cast<unsigned long long>(s.unmatched.load()));
+  return 0;
+}
+
+int RunVerp(const ServeArgs& args, const std::string& what, const std::string& value) {
+  config::Config c;
+  if (!LoadConfig(args.config, args.overrides, &c)) return 2;
+  delivery::VerpSigner signer;
+  if (!MakeSigner(c, &signer)) return 2;
+  if (what == "address") {
+    char* end = nullptr;
+    unsigned long long id = std::strtoull(value.c_str(), &end, 10);
+    if (end == value.c_str() || *end != '\0') {
+      std::fprintf(stderr, "rebound: \"%s\" is not a send id\n", value.c_str());
+      return 2;
+    }
+    std::printf("%s\n", signer.Address(id).c_str());
+    return 0;
+  }
+  uint64_t id = 0;
+  if (!signer.Verify(value, &id)) {
+    std::printf("invalid\n");
+    return 1;
+  }
+  std::printf("send %llu\n", static_cast<unsigned long long>(id));
+  return 0;
+}
+
+}  // namespace rebound::cli

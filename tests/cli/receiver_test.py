@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""The bounce receiver (`rebound serve`) with a real SMTP client (Python's smtplib)
+on loopback: signed return paths only, size limit, durable before 250, applied
+to the send's contact; and kill -9 under load loses no acknowledged message.
+
+Usage: receiver_test.py REBOUND_BINARY EXAMPLES_DIR
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import smtplib
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+REBOUND, EXAMPLES = sys.argv[1], sys.argv[2]
+WORK = tempfile.mkdtemp(prefix="rebound-receiver-")
+DB_PATH = os.path.join(WORK, "r.db")
+CONFIG = os.path.join(WORK, "rebound.toml")
+with open(CONFIG, "w") as f:
+    f.write(f"""
+[database]
+url = "sqlite:{DB_PATH}"
+[bounce]
+domain = "bounces.example.net"
+keys = [ {{ id = 1, secret = "test-secret-0123456789abcdef" }} ]
+[receiver]
+listen = "127.0.0.1:0"
+max_message_bytes = 200000
+""")
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+def rebound(*args):
+    return subprocess.run([REBOUND, *args], capture_output=True, text=True)
+
+
+def start():
+    proc = subprocess.Popen([REBOUND, "serve", "--config", CONFIG], stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()
+    m = re.search(r"port (\d+)", line)
+    if not m:
+        proc.kill()
+        raise SystemExit(f"serve did not start: {line}{proc.stderr.read()}")
+    return proc, int(m.group(1))
+
+
+# Fixtures: an account, a contact and a send (as delivery will make them).
+check(rebound("account", "create", "acme", "--db", "sqlite:" + DB_PATH).returncode == 0, "account")
+con = sqlite3.connect(DB_PATH)
+con.execute("INSERT INTO emails (account_id, kind, created_at) VALUES (1, 'marketing', 0)")
+con.execute("INSERT INTO contacts (account_id, address, created_at) VALUES (1, 'jane.doe@example.org', 0)")
+con.execute("INSERT INTO sends (email_id, account_id, contact_id, message_id, created_at) VALUES (1, 1, 1, 'm1', 0)")
+con.commit()
+con.close()
+verp = rebound("verp", "address", "1", "--config", CONFIG).stdout.strip()
+check(verp.startswith("bounce+") and verp.endswith("@bounces.example.net"), f"verp address {verp}")
+check(rebound("verp", "check", verp, "--config", CONFIG).stdout.strip() == "send 1", "verp check")
+forged = "bounce+" + "a" * 24 + "@bounces.example.net"
+check(rebound("verp", "check", forged, "--config", CONFIG).returncode == 1, "forged verp refused")
+
+dsn = open(os.path.join(EXAMPLES, "dsn-unknown-user.eml"), "rb").read()
+proc, port = start()
+try:
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
+        s.ehlo("mx.example.org")
+        check("size" in s.esmtp_features, "SIZE advertised")
+        refused = s.sendmail("", [verp], dsn)
+        check(refused == {}, f"DSN to the signed address accepted: {refused}")
+        for bad in [forged, "someone@elsewhere.example", "bounce@bounces.example.net"]:
+            try:
+                s.sendmail("", [bad], dsn)
+                failures.append(f"{bad} accepted")
+            except smtplib.SMTPRecipientsRefused as e:
+                code = list(e.recipients.values())[0][0]
+                check(code == 550, f"{bad}: {code}")
+        try:
+            s.sendmail("", [verp], b"Subject: big\r\n\r\n" + b"x" * 300000)
+            failures.append("oversized message accepted")
+        except smtplib.SMTPSenderRefused as e:  # refused at MAIL FROM by SIZE=
+            check(e.smtp_code == 552, f"oversized: {e.smtp_code}")
+        except smtplib.SMTPDataError as e:
+            check(e.smtp_code == 552, f"oversized: {e.smtp_code}")
+    # Applied to the send's contact.
+    view = {}
+    for _ in range(50):
+        r = rebound("contact", "show", "acme", "jane.doe@example.org", "--json", "--db", "sqlite:" + DB_PATH)
+        view = json.loads(r.stdout) if r.returncode == 0 else {}
+        if view.get("bounce_status") == "hard":
+            break
+        time.sleep(0.1)
+    check(view.get("bounce_status") == "hard" and view.get("email_hard_bounce_reason") == "UNKNOWN_USER",
+          f"applied: {view}")
+    con = sqlite3.connect(DB_PATH)
+    check(con.execute("SELECT state FROM sends").fetchone()[0] == "bounced", "send marked bounced")
+    con.close()
+finally:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=10)
+check(proc.returncode == 0, f"serve exit {proc.returncode}")
+
+# kill -9 under load: every message answered 250 is in the database.
+proc, port = start()
+acked = []
+lock = threading.Lock()
+stop = threading.Event()
+
+
+def client(n):
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
+            for i in range(200):
+                if stop.is_set():
+                    return
+                tag = f"load-{n}-{i}"
+                s.sendmail("", [verp], dsn.replace(b"Subject: Undelivered", f"X-Load: {tag}\r\nSubject: Undelivered"
+                                                   .encode()))
+                with lock:
+                    acked.append(tag)
+    except (OSError, smtplib.SMTPException):
+        return  # the server was killed
+
+
+threads = [threading.Thread(target=client, args=(n,)) for n in range(20)]
+for t in threads:
+    t.start()
+while True:
+    with lock:
+        if len(acked) >= 300:
+            break
+    time.sleep(0.01)
+proc.kill()
+stop.set()
+for t in threads:
+    t.join()
+proc.wait()
+con = sqlite3.connect(DB_PATH)
+check(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity after kill -9")
+stored = set()
+for (raw,) in con.execute("SELECT raw_message FROM inbound_messages"):
+    m = re.search(rb"X-Load: (load-\d+-\d+)", raw)
+    if m:
+        stored.add(m.group(1).decode())
+con.close()
+lost = [t for t in acked if t not in stored]
+check(not lost, f"{len(lost)} acknowledged messages lost, e.g. {lost[:3]}")
+
+# A restart applies what the kill left stored but unapplied.
+proc, port = start()
+time.sleep(1.0)
+proc.send_signal(signal.SIGTERM)
+proc.wait(timeout=10)
+con = sqlite3.connect(DB_PATH)
+left = con.execute("SELECT COUNT(*) FROM inbound_messages WHERE state = 'stored'").fetchone()[0]
+con.close()
+check(left == 0, f"{left} stored messages not applied after restart")
+
+shutil.rmtree(WORK, ignore_errors=True)
+for f in failures:
+    print("FAIL:", f)
+print(f"{len(acked)} messages acknowledged under load, all stored")
+print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
+sys.exit(1 if failures else 0)
