@@ -71,6 +71,16 @@ struct ServeArgs {
 };
 // Serves until SIGINT or SIGTERM; 2 on a bad configuration.
 int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args);
+struct SendArgs {
+  bool retry = false;  // deliver the PENDING sends that are due instead
+  std::string account;
+  std::string from;
+  std::string subject;
+  std::string body_file;
+  std::string to_file;  // one address per line, or -
+};
+int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const SendArgs& send);
+
 // what: "address" (value: a send id) or "check" (value: an address; exit 1
 // when it does not verify).
 int RunVerp(const ServeArgs& args, const std::string& what, const std::string& value);

@@ -157,6 +157,17 @@ int main(int argc, char** argv) {
     sub->add_option("--set", serve_args.overrides, "override a configuration key: dotted.key=value");
   }
 
+  rebound::cli::SendArgs send_args;
+  CLI::App* send = app.add_subcommand("send", "send a marketing email, one message per eligible contact");
+  send->add_option("account", send_args.account, "account name");
+  send->add_option("--from", send_args.from, "From header, e.g. \"News <news@shop.example>\"");
+  send->add_option("--subject", send_args.subject, "subject");
+  send->add_option("--body-file", send_args.body_file, "plain-text body");
+  send->add_option("--to-file", send_args.to_file, "recipients, one per line, or -");
+  send->add_flag("--retry", send_args.retry, "deliver the PENDING sends whose retry is due, expire the old ones");
+  send->add_option("--config", serve_args.config, "TOML configuration file");
+  send->add_option("--set", serve_args.overrides, "override a configuration key: dotted.key=value");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -192,5 +203,13 @@ int main(int argc, char** argv) {
   if (*reply) return RunClassifyReply(*classifier, reply_args);
   if (*eval) return RunEval(*classifier, eval_args);
   if (*ingest) return RunBounceIngest(*classifier, store_args, ingest_args);
+  if (*send) {
+    if (!send_args.retry && (send_args.account.empty() || send_args.from.empty() || send_args.body_file.empty() ||
+                             send_args.to_file.empty())) {
+      std::fprintf(stderr, "rebound: send needs an account, --from, --body-file and --to-file (or --retry)\n");
+      return 2;
+    }
+    return RunSend(*classifier, serve_args, send_args);
+  }
   return 2;
 }

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "config/config.h"
+#include "delivery/sender.h"
 #include "intake/receiver.h"
 
 namespace rebound::cli {
@@ -83,6 +84,74 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
   std::fprintf(stderr, "rebound serve: stopped; %llu connections, %llu messages stored, %llu applied, %llu unmatched\n",
                static_cast<unsigned long long>(s.connections.load()), static_cast<unsigned long long>(s.stored.load()),
                static_cast<unsigned long long>(s.applied.load()), static_cast<unsigned long long>(s.unmatched.load()));
+  return 0;
+}
+
+int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const SendArgs& send) {
+  config::Config c;
+  if (!LoadConfig(args.config, args.overrides, &c)) return 2;
+  delivery::VerpSigner signer;
+  if (!MakeSigner(c, &signer)) return 2;
+  std::string error;
+  std::unique_ptr<store::Store> store = store::Store::Open(c.database, &error);
+  if (!store) {
+    std::fprintf(stderr, "rebound: %s\n", error.c_str());
+    return 1;
+  }
+  policy::Policy policy(store.get(), c.policy, policy::SystemClock());
+  delivery::SenderOptions o;
+  o.helo = c.helo_name;
+  o.timeout_seconds = c.smtp_timeout_seconds;
+  o.concurrency_per_destination = c.concurrency_per_destination;
+  o.relay = c.relay;
+  for (const config::Route& r : c.routes) o.routes.emplace_back(r.domain, r.host);
+  o.message_id_domain = c.bounce_domain;
+  delivery::Sender sender(store.get(), &policy, &classifier, &signer, o);
+  delivery::SendReport report;
+  bool ok = false;
+  if (send.retry) {
+    int expired = 0;
+    ok = sender.RetryDue(&report, &error) && policy.ExpirePending(&expired, &error);
+    if (ok)
+      std::printf("retried: %d delivered, %d bounced, %d still pending; %d expired to SOFT\n", report.delivered,
+                  report.bounced, report.pending, expired);
+  } else {
+    std::vector<std::string> recipients;
+    std::string body;
+    FILE* f = std::fopen(send.body_file.c_str(), "rb");
+    if (f == nullptr) {
+      std::fprintf(stderr, "rebound: cannot read %s\n", send.body_file.c_str());
+      return 1;
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) body.append(buf, n);
+    std::fclose(f);
+    f = send.to_file == "-" ? stdin : std::fopen(send.to_file.c_str(), "r");
+    if (f == nullptr) {
+      std::fprintf(stderr, "rebound: cannot read %s\n", send.to_file.c_str());
+      return 1;
+    }
+    char line[4096];
+    while (std::fgets(line, sizeof(line), f)) {
+      std::string a(line);
+      while (!a.empty() && (a.back() == '\n' || a.back() == '\r' || a.back() == ' ')) a.pop_back();
+      if (!a.empty()) recipients.push_back(a);
+    }
+    if (f != stdin) std::fclose(f);
+    ok = sender.SendEmail(send.account, send.from, send.subject, body, recipients, &report, &error);
+    if (ok) {
+      std::printf("email %lld: %d delivered, %d bounced, %d pending, %zu not sent\n",
+                  static_cast<long long>(report.email_id), report.delivered, report.bounced, report.pending,
+                  report.not_sent.size());
+      for (const auto& [address, why] : report.not_sent)
+        std::printf("  not sent: %s (%s)\n", address.c_str(), why.c_str());
+    }
+  }
+  if (!ok) {
+    std::fprintf(stderr, "rebound: %s\n", error.c_str());
+    return 1;
+  }
   return 0;
 }
 

@@ -40,7 +40,7 @@ Contact ReadContact(const Row& r) {
 constexpr std::string_view kContactColumns = "id, account_id, address, properties, hard_bounce_reason, bounce_status";
 constexpr std::string_view kSendColumns =
     "s.id, s.email_id, s.account_id, s.contact_id, c.address, s.message_id, s.state, s.bounce_type, s.reason, "
-    "s.last_reply, s.first_attempt_at, s.attempts";
+    "s.last_reply, s.first_attempt_at, s.attempts, s.next_attempt_at";
 
 Send ReadSend(const Row& r) {
   Send s;
@@ -56,6 +56,7 @@ Send ReadSend(const Row& r) {
   s.last_reply = AsText(r[9]);
   s.first_attempt_at = AsInt(r[10]);
   s.attempts = AsInt(r[11]);
+  s.next_attempt_at = AsInt(r[12]);
   return s;
 }
 
@@ -282,11 +283,46 @@ bool Store::FindSend(int64_t send_id, Send* out, bool* found, std::string* error
 
 bool Store::UpdateSend(const Send& s, std::string* error) {
   return db_->Exec(
-      "UPDATE sends SET state = ?, bounce_type = ?, reason = ?, last_reply = ?, first_attempt_at = ?, attempts = ? "
-      "WHERE id = ?",
+      "UPDATE sends SET state = ?, bounce_type = ?, reason = ?, last_reply = ?, first_attempt_at = ?, attempts = ?, "
+      "next_attempt_at = ? WHERE id = ?",
       {s.state, TextOrNull(s.bounce_type), TextOrNull(s.reason), TextOrNull(s.last_reply),
-       s.first_attempt_at == 0 ? Value(nullptr) : Value(s.first_attempt_at), s.attempts, s.id},
+       s.first_attempt_at == 0 ? Value(nullptr) : Value(s.first_attempt_at), s.attempts,
+       s.next_attempt_at == 0 ? Value(nullptr) : Value(s.next_attempt_at), s.id},
       nullptr, error);
+}
+
+bool Store::FindEmail(int64_t email_id, Email* out, bool* found, std::string* error) {
+  Rows rows;
+  if (!db_->Exec("SELECT id, account_id, kind, subject, body, from_address FROM emails WHERE id = ?", {email_id}, &rows,
+                 error)) {
+    return false;
+  }
+  *found = !rows.empty();
+  if (*found) {
+    const Row& r = rows[0];
+    *out = Email{AsInt(r[0]), AsInt(r[1]), AsText(r[2]), AsText(r[3]), AsText(r[4]), AsText(r[5])};
+  }
+  return true;
+}
+
+bool Store::DueSends(int64_t now, int64_t started_after, size_t limit, std::vector<Send>* out, std::string* error) {
+  Rows rows;
+  std::string sql = "SELECT " + std::string(kSendColumns) +
+                    " FROM sends s JOIN contacts c ON c.id = s.contact_id WHERE s.state = 'pending' AND "
+                    "s.next_attempt_at <= ? AND s.first_attempt_at > ? ORDER BY s.next_attempt_at, s.id LIMIT ?";
+  if (dialect() == Dialect::kPostgres) sql += " FOR UPDATE OF s SKIP LOCKED";
+  if (!db_->Exec(sql, {now, started_after, static_cast<int64_t>(limit)}, &rows, error)) return false;
+  for (const Row& r : rows) out->push_back(ReadSend(r));
+  return true;
+}
+
+bool Store::SendsOfEmail(int64_t email_id, std::vector<Send>* out, std::string* error) {
+  Rows rows;
+  std::string sql = "SELECT " + std::string(kSendColumns) +
+                    " FROM sends s JOIN contacts c ON c.id = s.contact_id WHERE s.email_id = ? ORDER BY s.id";
+  if (!db_->Exec(sql, {email_id}, &rows, error)) return false;
+  for (const Row& r : rows) out->push_back(ReadSend(r));
+  return true;
 }
 
 bool Store::RecordAttempt(int64_t send_id, int64_t at, const std::string& reply, const std::string& type,

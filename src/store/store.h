@@ -48,6 +48,16 @@ struct Send {
   std::string last_reply;
   int64_t first_attempt_at = 0;
   int64_t attempts = 0;
+  int64_t next_attempt_at = 0;  // PENDING: when to try again
+};
+
+struct Email {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  std::string kind;
+  std::string subject;
+  std::string body;
+  std::string from;
 };
 
 // One classified bounce (or complaint, or delivery notice) for one address.
@@ -119,6 +129,12 @@ class Store {
   bool UpdateSend(const Send& send, std::string* error);
   bool RecordAttempt(int64_t send_id, int64_t at, const std::string& reply, const std::string& type,
                      const std::string& reason, std::string* error);
+  bool FindEmail(int64_t email_id, Email* out, bool* found, std::string* error);
+  // PENDING sends due for another attempt at `now` (and not yet past the
+  // retry window, which ExpirePending handles), oldest first.
+  bool DueSends(int64_t now, int64_t started_after, size_t limit, std::vector<Send>* out, std::string* error);
+  // Sends of an email, for its recipients view.
+  bool SendsOfEmail(int64_t email_id, std::vector<Send>* out, std::string* error);
   // PENDING sends whose first attempt is at or before `cutoff`, locked for
   // this transaction; on PostgreSQL rows another node holds are skipped.
   bool PendingSendsStartedBefore(int64_t cutoff, std::vector<Send>* out, std::string* error);

@@ -1,0 +1,67 @@
+// An SMTP client connection (RFC 5321) that reports the server's reply to
+// every RCPT and to DATA, which is what bounce handling needs and what
+// libcurl does not tell. Standalone asio, one connection per object, used
+// by one thread; every step has a timeout. With PIPELINING the envelope
+// (MAIL, RCPT..., DATA) goes out in one write.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rebound::delivery {
+
+struct Reply {
+  int code = 0;              // 250, 550, ...; 0 when the connection failed
+  std::string text;          // all lines joined by blanks, without the codes
+  std::string Line() const;  // "550 5.1.1 ..." as one line
+};
+
+// One message to deliver: envelope and the bytes of the message.
+struct Envelope {
+  std::string mail_from;
+  std::vector<std::string> recipients;
+  std::string data;  // the message, any line endings; sent as CRLF, dot-stuffed
+};
+
+struct TransactionResult {
+  Reply mail;
+  std::vector<Reply> rcpt;  // one per recipient, in order
+  Reply data;               // the final reply to the message (code 0 when not reached)
+};
+
+class SmtpClient {
+ public:
+  struct Options {
+    std::string helo = "localhost";
+    std::chrono::seconds timeout{60};
+  };
+  explicit SmtpClient(Options options);
+  ~SmtpClient();
+  SmtpClient(const SmtpClient&) = delete;
+  SmtpClient& operator=(const SmtpClient&) = delete;
+
+  // Connects to host:port, reads the greeting and says EHLO (HELO when
+  // EHLO is refused). On failure returns the reply that ended it (code 0
+  // for network errors, with the reason in text).
+  Reply Connect(const std::string& host, int port);
+
+  // One mail transaction on the open connection. The connection stays
+  // usable for the next one unless connected() turns false.
+  TransactionResult Send(const Envelope& envelope);
+
+  void Quit();
+  bool connected() const;
+  bool pipelining() const;
+  size_t max_size() const;  // SIZE the server announced; 0 when none
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// CRLF line endings and leading-dot stuffing for the DATA phase.
+std::string DotStuff(const std::string& message);
+
+}  // namespace rebound::delivery
