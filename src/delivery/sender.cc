@@ -151,39 +151,47 @@ bool Sender::SendEmail(const std::string& account_name, const std::string& from,
                                   e.why + (e.reason.empty() ? "" : ":" + e.reason));
   }
   const int64_t now = policy_->Now();
-  std::vector<store::Send> sends;
-  if (!store_->Begin(error)) return false;
-  bool ok = store_->CreateEmail(account.id, "marketing", subject, body, from, now, &report->email_id, error);
-  for (size_t i = 0; ok && i < recipients.size(); ++i) {
-    store::Contact contact;
-    ok = store_->UpsertContact(account.id, recipients[i], "", now, &contact, error);
-    if (!ok) break;
-    int64_t send_id = 0;
-    const std::string message_id = RandomHex(12) + "@" + options_.message_id_domain;
-    ok = store_->CreateSend(report->email_id, account.id, contact.id, message_id, now, &send_id, error);
-    if (!ok) break;
-    store::Send s;
-    s.id = send_id;
-    s.email_id = report->email_id;
-    s.account_id = account.id;
-    s.contact_id = contact.id;
-    s.address = contact.address;
-    s.message_id = message_id;
-    s.state = left_out[i] ? "not_sent" : "queued";
-    if (left_out[i]) {
-      for (const policy::Exclusion& e : excluded) {
-        if (e.index == i) s.reason = e.why;
+  if (!store_->CreateEmail(account.id, "marketing", subject, body, from, now, &report->email_id, error)) return false;
+  // Chunk by chunk: the sends of a chunk are created in one transaction,
+  // then delivered, so memory does not grow with the list.
+  constexpr size_t kChunk = 2000;
+  for (size_t begin = 0; begin < recipients.size(); begin += kChunk) {
+    const size_t end = std::min(recipients.size(), begin + kChunk);
+    std::vector<store::Send> sends;
+    if (!store_->Begin(error)) return false;
+    bool ok = true;
+    for (size_t i = begin; ok && i < end; ++i) {
+      store::Contact contact;
+      ok = store_->UpsertContact(account.id, recipients[i], "", now, &contact, error);
+      if (!ok) break;
+      int64_t send_id = 0;
+      const std::string message_id = RandomHex(12) + "@" + options_.message_id_domain;
+      ok = store_->CreateSend(report->email_id, account.id, contact.id, message_id, now, &send_id, error);
+      if (!ok) break;
+      store::Send s;
+      s.id = send_id;
+      s.email_id = report->email_id;
+      s.account_id = account.id;
+      s.contact_id = contact.id;
+      s.address = contact.address;
+      s.message_id = message_id;
+      s.state = left_out[i] ? "not_sent" : "queued";
+      if (left_out[i]) {
+        for (const policy::Exclusion& e : excluded) {
+          if (e.index == i) s.reason = e.why;
+        }
+        ok = store_->UpdateSend(s, error);
+        continue;
       }
-      ok = store_->UpdateSend(s, error);
-      continue;
+      sends.push_back(std::move(s));
     }
-    sends.push_back(std::move(s));
+    if (!ok || !store_->Commit(error)) {
+      store_->Rollback();
+      return false;
+    }
+    if (!Deliver(std::move(sends), report, error)) return false;
   }
-  if (!ok || !store_->Commit(error)) {
-    store_->Rollback();
-    return false;
-  }
-  return Deliver(std::move(sends), report, error);
+  return true;
 }
 
 bool Sender::RetryDue(SendReport* report, std::string* error) {
