@@ -50,11 +50,16 @@ Permanence PermanenceOf(const formats::Finding& f, std::string* why) {
 std::string RuleText(const formats::Finding& f) {
   std::string text = NormalizeDiagnostic(f.diagnostic);
   std::string_view clause;
-  if (f.command == "RCPT") clause = " (in reply to rcpt to command)";
-  else if (f.command == "MAIL") clause = " (in reply to mail from command)";
-  else if (f.command == "DATA") clause = " (in reply to end of data command)";
-  else if (f.command == "EHLO" || f.command == "HELO") clause = " (in reply to ehlo command)";
-  else if (f.command == "CONN") clause = " (in reply to initial connection)";
+  if (f.command == "RCPT")
+    clause = " (in reply to rcpt to command)";
+  else if (f.command == "MAIL")
+    clause = " (in reply to mail from command)";
+  else if (f.command == "DATA")
+    clause = " (in reply to end of data command)";
+  else if (f.command == "EHLO" || f.command == "HELO")
+    clause = " (in reply to ehlo command)";
+  else if (f.command == "CONN")
+    clause = " (in reply to initial connection)";
   if (!clause.empty() && text.find("(in reply to ") == std::string::npos) text += clause;
   // The status a DSN field gave, when the server's words do not hold it, so
   // that a provider's rule on its status codes applies either way.
@@ -65,8 +70,8 @@ std::string RuleText(const formats::Finding& f) {
 // Causes that, said at the greeting (CONN, HELO, EHLO), only mean the
 // sending host was refused.
 bool RefusedClient(Cause c) {
-  return c == Cause::kRejected || c == Cause::kFiltered || c == Cause::kSecurityError ||
-         c == Cause::kPolicyViolation || c == Cause::kOnHold;
+  return c == Cause::kRejected || c == Cause::kFiltered || c == Cause::kSecurityError || c == Cause::kPolicyViolation ||
+         c == Cause::kOnHold;
 }
 
 // Causes that, said in reply to MAIL FROM, only mean the sender was refused.
@@ -193,7 +198,14 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
 void Classifier::Classify(const message::Message& message, std::vector<Verdict>* out) const {
   const size_t first = out->size();
   ClassifyParsed(message, out);
-  for (size_t i = first; i < out->size(); ++i) (*out)[i].notes = message.notes();
+  std::string send_id;
+  if (const message::HeaderBlock* original = message.original_headers()) {
+    send_id = std::string(original->Raw("X-Rebound-Send-Id"));
+  }
+  for (size_t i = first; i < out->size(); ++i) {
+    (*out)[i].notes = message.notes();
+    (*out)[i].original_send_id = send_id;
+  }
 }
 
 void Classifier::ClassifyParsed(const message::Message& message, std::vector<Verdict>* out) const {

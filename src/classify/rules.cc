@@ -275,7 +275,7 @@ bool RuleSet::Find(std::string_view normalized, std::string_view remote_host, st
     out->cause = r.cause;
     out->sender_dmarc = r.dmarc;
     out->scoped = !r.host_suffix.empty() || !r.format.empty();
-    std::string kind = r.dmarc                   ? "dmarc"
+    std::string kind = r.dmarc                  ? "dmarc"
                        : !r.host_suffix.empty() ? "provider " + r.host_suffix
                        : !r.format.empty()      ? "format " + r.format
                                                 : "phrase";

@@ -52,6 +52,9 @@ struct Verdict {
   formats::Finding finding;  // recipient, status, reply code, diagnostic, ...
   std::string_view format;   // detected format; static storage
   std::string original_message_id;
+  // The X-Rebound-Send-Id the returned original carries (our own header):
+  // correlates a bounce with its send when the return path was lost.
+  std::string original_send_id;
   Cause cause = Cause::kUndefined;
   BounceType type = BounceType::kNone;
   Reason reason = Reason::kNone;

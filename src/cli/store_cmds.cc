@@ -408,6 +408,18 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
           in.send_id = send.id;
         }
       }
+      // Else the send id our own header carries in the returned original.
+      if (in.send_id == 0 && !v.original_send_id.empty()) {
+        store::Send send;
+        bool found = false;
+        std::string error;
+        const int64_t id = std::strtoll(v.original_send_id.c_str(), nullptr, 10);
+        if (id > 0 && lookup->FindSend(id, &send, &found, &error) && found &&
+            (in.account_id == 0 || in.account_id == send.account_id)) {
+          in.account_id = send.account_id;
+          in.send_id = send.id;
+        }
+      }
       if (in.account_id == 0) {
         report_error(file, in.address, "no --account given and no known send in the returned original");
         continue;

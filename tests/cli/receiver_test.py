@@ -91,6 +91,14 @@ try:
             check(e.smtp_code == 552, f"oversized: {e.smtp_code}")
         except smtplib.SMTPDataError as e:
             check(e.smtp_code == 552, f"oversized: {e.smtp_code}")
+    # swaks, the SMTP test tool, is refused on an unsigned address too.
+    if shutil.which("swaks"):
+        r = subprocess.run(["swaks", "--server", f"127.0.0.1:{port}", "--from", "", "--to",
+                            "postmaster@bounces.example.net", "--quit-after", "RCPT"], capture_output=True, text=True)
+        check("<** 550 5.1.1" in r.stdout, f"swaks to an unsigned address: {r.stdout[-300:]}")
+        r = subprocess.run(["swaks", "--server", f"127.0.0.1:{port}", "--from", "", "--to", verp,
+                            "--data", "Subject: test\n\nnot a bounce\n"], capture_output=True, text=True)
+        check("250 2.0.0 Stored as" in r.stdout, f"swaks to the signed address: {r.stdout[-300:]}")
     # Applied to the send's contact.
     view = {}
     for _ in range(50):

@@ -208,6 +208,19 @@ check(recs == [{"expired": 1}], f"expired at 72h: {recs}")
 check(sql("SELECT state, bounce_type FROM sends") == [("bounced", "SOFT")], "send became SOFT")
 check(not show("c", "slow@example.org").get("suppressed"), "SOFT does not suppress")
 
+# Correlated by the X-Rebound-Send-Id of the returned original when its
+# Message-ID is unknown.
+sql("INSERT INTO contacts (account_id, address, created_at) SELECT id, 'lost@example.org', 0 FROM accounts "
+    "WHERE name = 'c'")
+sql("INSERT INTO sends (email_id, account_id, contact_id, message_id, created_at) SELECT e.id, e.account_id, c.id, "
+    "'send-2@shop.example.net', 0 FROM emails e JOIN contacts c ON c.account_id = e.account_id "
+    "WHERE c.address = 'lost@example.org'")
+send_id = sql("SELECT s.id FROM sends s JOIN contacts c ON c.id = s.contact_id WHERE c.address = 'lost@example.org'")[0][0]
+lost = dsn("lost@example.org", original_id="rewritten-by-a-relay@example.net").replace(
+    b"Message-ID: <rewritten", f"X-Rebound-Send-Id: {send_id}\nMessage-ID: <rewritten".encode())
+recs = ingest(None, lost)
+check(recs and recs[0].get("account") == "c" and recs[0].get("type") == "HARD", f"correlated by send id: {recs}")
+
 # A complaint suppresses without a hard bounce reason.
 arf = b"""From: feedback@isp.example
 To: abuse@shop.example.net
