@@ -50,9 +50,16 @@ struct IngestArgs {
   bool mbox = false;
   int batch = 500;  // records per durable commit
   int jobs = 0;     // parallel database connections; 0: 4 on PostgreSQL, 1 on SQLite
+  // Pipe transport: the envelope recipient the MTA received the bounce for
+  // (a signed return path) and the configuration holding the keys.
+  std::string recipient;
+  std::string config;
 };
+// sendmail's EX_NOUSER: the recipient is not a valid return path.
+inline constexpr int kExitNoUser = 67;
 // Exit 0 when every record was stored, 1 when some could not be (each
-// reported), 75 when the store is unavailable.
+// reported), 75 when the store is unavailable, 67 when --recipient is not a
+// valid return path.
 int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& args, const IngestArgs& ingest);
 
 int RunContactShow(const StoreArgs& args, const std::string& account, const std::string& address);

@@ -99,6 +99,9 @@ int main(int argc, char** argv) {
   ingest->add_option("--account", ingest_args.account,
                      "the account they belong to (default: the send each bounce's original names)");
   ingest->add_flag("--mbox", ingest_args.mbox, "read every file as an mbox");
+  ingest->add_option("--recipient", ingest_args.recipient,
+                     "pipe transport: the signed return path the bounce came to (needs --config)");
+  ingest->add_option("--config", ingest_args.config, "configuration with the return-path keys");
   ingest->add_option("--batch", ingest_args.batch, "records per durable commit")->capture_default_str();
   ingest->add_option("--jobs", ingest_args.jobs,
                      "parallel database connections (default: 4 on PostgreSQL, 1 on SQLite)");

@@ -16,6 +16,8 @@
 
 #include "cli/commands.h"
 #include "cli/csv.h"
+#include "config/config.h"
+#include "delivery/verp.h"
 #include "message/reader.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -223,6 +225,24 @@ int RunContactsImport(const StoreArgs& args, const std::string& account_name, co
 }
 
 int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& args, const IngestArgs& ingest) {
+  // Pipe transport: the return path names the send.
+  int64_t verp_send_id = 0;
+  if (!ingest.recipient.empty()) {
+    config::Config c;
+    std::string error;
+    delivery::VerpSigner signer;
+    if (ingest.config.empty() || !config::Load(ingest.config, {}, &c, &error) ||
+        !delivery::VerpSigner::Create(c.bounce_local_part, c.bounce_domain, c.verp_keys, &signer, &error)) {
+      Error(ingest.config.empty() ? "--recipient needs --config with the return-path keys" : error);
+      return kExitTempFail;  // a configuration problem: let the MTA retry once it is fixed
+    }
+    uint64_t id = 0;
+    if (!signer.Verify(ingest.recipient, &id)) {
+      Error(ingest.recipient + " is not a valid return path");
+      return kExitNoUser;
+    }
+    verp_send_id = static_cast<int64_t>(id);
+  }
   std::unique_ptr<store::Store> store;
   if (!OpenStore(args, &store)) return kExitTempFail;
   store::Account fixed_account;
@@ -370,7 +390,7 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
         report_error(file, v.finding.recipient, "not a bounce, complaint or delivery notice; not stored");
         continue;
       }
-      if (v.finding.recipient.empty()) {
+      if (v.finding.recipient.empty() && verp_send_id == 0) {
         report_error(file, "", "no recipient found in the bounce; not stored");
         continue;
       }
@@ -393,8 +413,24 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
         in.account_id = fixed_account.id;
         p.account_name = fixed_account.name;
       }
+      // The return path it came to names the send, and so the recipient.
+      if (verp_send_id != 0) {
+        store::Send send;
+        bool found = false;
+        std::string error;
+        if (!lookup->FindSend(verp_send_id, &send, &found, &error)) {
+          Error("store unavailable: " + error);
+          store_failed = true;
+          return;
+        }
+        if (found) {
+          in.account_id = send.account_id;
+          in.send_id = send.id;
+          in.address = send.address;
+        }
+      }
       // Correlate with the send the returned original names.
-      if (!v.original_message_id.empty()) {
+      if (in.send_id == 0 && !v.original_message_id.empty()) {
         store::Send send;
         bool found = false;
         std::string error;

@@ -70,6 +70,21 @@ forged = "bounce+" + "a" * 24 + "@bounces.example.net"
 check(rebound("verp", "check", forged, "--config", CONFIG).returncode == 1, "forged verp refused")
 
 dsn = open(os.path.join(EXAMPLES, "dsn-unknown-user.eml"), "rb").read()
+
+# The pipe transport: `bounce ingest -` with the envelope recipient, as a
+# Postfix pipe(8) service would call it, and sendmail exit codes.
+pipe = [REBOUND, "bounce", "ingest", "-", "--config", CONFIG, "--json", "--db", "sqlite:" + DB_PATH]
+r = subprocess.run(pipe + ["--recipient", forged], input=dsn, capture_output=True)
+check(r.returncode == 67, f"pipe with a forged return path: exit {r.returncode}")
+r = subprocess.run(pipe + ["--recipient", verp], input=dsn.replace(b"Subject: Undelivered", b"X-Pipe: 1\r\nSubject: Undelivered"),
+                   capture_output=True)
+recs = [json.loads(l) for l in r.stdout.splitlines()]
+check(r.returncode == 0 and recs and recs[0].get("account") == "acme" and recs[0].get("recipient") == "jane.doe@example.org",
+      f"pipe: exit {r.returncode} {recs} {r.stderr[-200:]}")
+r = subprocess.run([REBOUND, "bounce", "ingest", "-", "--config", CONFIG, "--recipient", verp, "--db",
+                    "postgresql://nobody@127.0.0.1:1/none"], input=dsn, capture_output=True)
+check(r.returncode == 75, f"pipe with the store down: exit {r.returncode}")
+
 proc, port = start()
 try:
     with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
