@@ -8,6 +8,9 @@
 #include "delivery/sender.h"
 #include "intake/receiver.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 namespace rebound::cli {
 
 namespace {
@@ -33,6 +36,15 @@ bool MakeSigner(const config::Config& c, delivery::VerpSigner* signer) {
   return true;
 }
 
+// Service logs: spdlog on standard error, one line per event.
+void SetUpLogging(const std::string& level) {
+  if (!spdlog::get("rebound")) spdlog::set_default_logger(spdlog::stderr_logger_mt("rebound"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l rebound: %v");
+  spdlog::set_level(spdlog::level::from_str(level));
+  auto logger = spdlog::default_logger();
+  logger->flush_on(spdlog::level::info);
+}
+
 }  // namespace
 
 int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
@@ -40,6 +52,7 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
   if (!LoadConfig(args.config, args.overrides, &c)) return 2;
   delivery::VerpSigner signer;
   if (!MakeSigner(c, &signer)) return 2;
+  SetUpLogging(c.log_level);
   classify::ClassifierOptions options = base;
   options.limits = c.limits;
   std::string error;
@@ -70,8 +83,8 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
     std::fprintf(stderr, "rebound: %s\n", error.c_str());
     return 1;
   }
-  std::fprintf(stderr, "rebound serve: %s on %s (port %d) for %s, database %s\n", ro.lmtp ? "LMTP" : "SMTP",
-               ro.listen.c_str(), receiver.port(), c.bounce_domain.c_str(), c.database.c_str());
+  spdlog::info("serving {} on {} (port {}) for {}, database {}", ro.lmtp ? "LMTP" : "SMTP", ro.listen, receiver.port(),
+               c.bounce_domain, c.database);
   std::thread waiter([&] {
     int signal = 0;
     sigwait(&signals, &signal);
@@ -81,9 +94,9 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   const auto& s = receiver.stats();
-  std::fprintf(stderr, "rebound serve: stopped; %llu connections, %llu messages stored, %llu applied, %llu unmatched\n",
-               static_cast<unsigned long long>(s.connections.load()), static_cast<unsigned long long>(s.stored.load()),
-               static_cast<unsigned long long>(s.applied.load()), static_cast<unsigned long long>(s.unmatched.load()));
+  spdlog::info("stopped; {} connections, {} messages stored, {} applied, {} unmatched, {} recipients refused",
+               s.connections.load(), s.stored.load(), s.applied.load(), s.unmatched.load(),
+               s.refused_recipients.load());
   return 0;
 }
 
@@ -98,6 +111,7 @@ int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const
     std::fprintf(stderr, "rebound: %s\n", error.c_str());
     return 1;
   }
+  SetUpLogging(c.log_level);
   policy::Policy policy(store.get(), c.policy, policy::SystemClock());
   delivery::SenderOptions o;
   o.helo = c.helo_name;

@@ -168,7 +168,8 @@ bool Parse(std::string_view text, std::string_view source, const std::vector<std
             Read(root, "limits.max_decoded_bytes", &c.limits.max_decoded_bytes, &e) &&
             Read(root, "policy.global_window_days", &c.policy.global_window, &e) &&
             Read(root, "policy.global_accounts", &c.policy.global_accounts, &e) &&
-            Read(root, "policy.pending_expiry_hours", &c.policy.pending_expiry, &e);
+            Read(root, "policy.pending_expiry_hours", &c.policy.pending_expiry, &e) &&
+            Read(root, "log.level", &c.log_level, &e);
   if (!ok) {
     *error = std::string(source) + ": " + e;
     return false;

@@ -42,6 +42,8 @@ struct Config {
 
   message::Limits limits;
   policy::Settings policy;
+
+  std::string log_level = "info";  // trace, debug, info, warn, error, off
 };
 
 // Reads `path`, then applies `overrides` ("dotted.key=value"). On error

@@ -13,6 +13,8 @@
 #include <random>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "delivery/smtp_client.h"
 
 namespace rebound::delivery {
@@ -228,6 +230,7 @@ bool Sender::Deliver(std::vector<store::Send> sends, SendReport* report, std::st
     int port = 25;
     std::string route_error;
     if (!Destination(options_, domain, &host, &port, &route_error)) {
+      spdlog::warn("no destination for {}: {}", domain, route_error);
       for (size_t i : indexes) outcomes[i].rcpt = Reply{0, route_error};
       continue;
     }
@@ -262,6 +265,13 @@ bool Sender::Deliver(std::vector<store::Send> sends, SendReport* report, std::st
     }
   }
   for (std::thread& t : workers) t.join();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const Outcome& o = outcomes[i];
+    if (o.rcpt.code / 100 != 2 || o.data.code / 100 != 2) {
+      spdlog::debug("send {} to {}: {}", jobs[i].send.id, jobs[i].send.address,
+                    (o.rcpt.code / 100 == 2 ? o.data : o.rcpt).Line());
+    }
+  }
 
   // Apply every outcome in one durable transaction.
   std::vector<policy::Incoming> bounces;

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "intake/smtp_session.h"
 #include "store/store.h"
 
@@ -242,9 +244,10 @@ void Receiver::Impl::WriterLoop() {
     ok = ok && store->Commit(&error);
     if (!ok) {
       store->Rollback();
-      std::fprintf(stderr, "rebound serve: cannot store received messages: %s\n", error.c_str());
+      spdlog::error("cannot store {} received messages (answered 451): {}", batch.size(), error);
     } else {
       stats.stored += batch.size();
+      spdlog::debug("stored {} messages in one commit", batch.size());
     }
     for (size_t i = 0; i < batch.size(); ++i) {
       asio::post(io, [done = std::move(batch[i].done), ok, id = ids[i]]() { done(ok, id); });
@@ -265,7 +268,7 @@ void Receiver::Impl::ApplyPending() {
     std::vector<store::Store::Inbound> inbound;
     if (!store->Begin(&error) || !store->PendingInbound(kApplyBatch, &inbound, &error)) {
       store->Rollback();
-      std::fprintf(stderr, "rebound serve: cannot read stored messages: %s\n", error.c_str());
+      spdlog::error("cannot read stored messages: {}", error);
       return;
     }
     store->Rollback();  // PostgreSQL's row locks are not needed past the read here
@@ -313,8 +316,7 @@ void Receiver::Impl::ApplyPending() {
         state = "unmatched";
         note = verdicts.empty() || verdicts[0].error.empty() ? "not a bounce" : verdicts[0].error;
       } else if (!policy.ApplyBatch(records, &outcomes, &errors, &error)) {
-        std::fprintf(stderr, "rebound serve: cannot apply message %lld: %s\n", static_cast<long long>(in.id),
-                     error.c_str());
+        spdlog::error("cannot apply stored message {}: {}; retried later", in.id, error);
         return;  // stays stored; retried at the next round
       } else {
         for (const std::string& e : errors) {
@@ -322,6 +324,7 @@ void Receiver::Impl::ApplyPending() {
         }
       }
       store->MarkInbound(in.id, state, note, now, &error);
+      spdlog::debug("message {} for send {}: {}{}", in.id, in.send_id, state, note.empty() ? "" : " (" + note + ")");
       if (state == "applied") {
         ++stats.applied;
       } else {
