@@ -120,6 +120,7 @@ int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const
   o.relay = c.relay;
   for (const config::Route& r : c.routes) o.routes.emplace_back(r.domain, r.host);
   o.message_id_domain = c.bounce_domain;
+  o.tls = c.tls;
   delivery::Sender sender(store.get(), &policy, &classifier, &signer, o);
   delivery::SendReport report;
   bool ok = false;

@@ -159,7 +159,8 @@ bool Parse(std::string_view text, std::string_view source, const std::vector<std
             Read(root, "receiver.timeout_seconds", &c.receiver_timeout_seconds, &e) &&
             Read(root, "delivery.relay", &c.relay, &e) && Read(root, "delivery.helo_name", &c.helo_name, &e) &&
             Read(root, "delivery.concurrency_per_destination", &c.concurrency_per_destination, &e) &&
-            Read(root, "delivery.timeout_seconds", &c.smtp_timeout_seconds, &e) && ReadRoutes(root, &c, &e) &&
+            Read(root, "delivery.timeout_seconds", &c.smtp_timeout_seconds, &e) &&
+            Read(root, "delivery.tls", &c.tls, &e) && ReadRoutes(root, &c, &e) &&
             Read(root, "limits.max_message_bytes", &c.limits.max_message_bytes, &e) &&
             Read(root, "limits.max_mime_depth", &c.limits.max_mime_depth, &e) &&
             Read(root, "limits.max_parts", &c.limits.max_parts, &e) &&
@@ -177,6 +178,10 @@ bool Parse(std::string_view text, std::string_view source, const std::vector<std
   // Days and hours in the file, seconds inside.
   if (root.at_path("policy.global_window_days")) c.policy.global_window *= 86400;
   if (root.at_path("policy.pending_expiry_hours")) c.policy.pending_expiry *= 3600;
+  if (c.tls != "none" && c.tls != "may" && c.tls != "verify") {
+    *error = std::string(source) + ": delivery.tls must be none, may or verify";
+    return false;
+  }
   if (c.protocol != "smtp" && c.protocol != "lmtp") {
     *error = std::string(source) + ": receiver.protocol must be smtp or lmtp";
     return false;

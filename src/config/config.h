@@ -38,6 +38,7 @@ struct Config {
   std::string helo_name = "localhost";
   int concurrency_per_destination = 4;
   int smtp_timeout_seconds = 60;
+  std::string tls = "may";  // none | may | verify
   std::vector<Route> routes;
 
   message::Limits limits;

@@ -241,6 +241,9 @@ bool Sender::Deliver(std::vector<store::Send> sends, SendReport* report, std::st
         SmtpClient::Options o;
         o.helo = options_.helo;
         o.timeout = std::chrono::seconds(options_.timeout_seconds);
+        o.tls = options_.tls == "none"     ? SmtpClient::Tls::kNone
+                : options_.tls == "verify" ? SmtpClient::Tls::kVerify
+                                           : SmtpClient::Tls::kMay;
         std::unique_ptr<SmtpClient> client;
         while (true) {
           size_t k = next->fetch_add(1);

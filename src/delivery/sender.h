@@ -27,6 +27,7 @@ struct SenderOptions {
   std::string relay;                                        // "host:port"; empty: MX, unless a route says
   std::vector<std::pair<std::string, std::string>> routes;  // domain -> "host:port"
   std::string message_id_domain = "localhost";
+  std::string tls = "may";  // none | may | verify (see SmtpClient::Options)
 };
 
 struct SendReport {

@@ -1,6 +1,7 @@
 #include "delivery/smtp_client.h"
 
 #include <asio.hpp>
+#include <asio/ssl.hpp>
 
 namespace rebound::delivery {
 
@@ -38,8 +39,13 @@ struct SmtpClient::Impl {
   Options options;
   asio::io_context io;
   asio::ip::tcp::socket socket{io};
+  std::unique_ptr<asio::ssl::context> tls_context;
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls;  // after STARTTLS
   asio::streambuf input;
   bool connected = false;
+  bool offers_starttls = false;
+  bool tls_failed = false;
+
   bool pipelining = false;
   size_t max_size = 0;
 
@@ -72,7 +78,12 @@ struct SmtpClient::Impl {
 
   bool Write(const std::string& text, Reply* error) {
     asio::error_code ec = Run([&](asio::error_code& out) {
-      asio::async_write(socket, asio::buffer(text), [&out](const asio::error_code& e, size_t) { out = e; });
+      auto done = [&out](const asio::error_code& e, size_t) { out = e; };
+      if (tls) {
+        asio::async_write(*tls, asio::buffer(text), done);
+      } else {
+        asio::async_write(socket, asio::buffer(text), done);
+      }
     });
     if (ec) {
       *error = Fail("write failed", ec);
@@ -86,7 +97,12 @@ struct SmtpClient::Impl {
     Reply reply;
     while (true) {
       asio::error_code ec = Run([&](asio::error_code& out) {
-        asio::async_read_until(socket, input, '\n', [&out](const asio::error_code& e, size_t) { out = e; });
+        auto done = [&out](const asio::error_code& e, size_t) { out = e; };
+        if (tls) {
+          asio::async_read_until(*tls, input, '\n', done);
+        } else {
+          asio::async_read_until(socket, input, '\n', done);
+        }
       });
       if (ec) return Fail("no reply", ec);
       std::istream in(&input);
@@ -111,6 +127,7 @@ struct SmtpClient::Impl {
     std::string upper = ehlo_text;
     for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
     pipelining = upper.find("PIPELINING") != std::string::npos;
+    offers_starttls = upper.find("STARTTLS") != std::string::npos;
     size_t size = upper.find("SIZE ");
     if (size != std::string::npos) max_size = std::strtoull(upper.c_str() + size + 5, nullptr, 10);
   }
@@ -120,10 +137,23 @@ SmtpClient::SmtpClient(Options options) : impl_(std::make_unique<Impl>()) { impl
 SmtpClient::~SmtpClient() = default;
 
 bool SmtpClient::connected() const { return impl_->connected; }
+bool SmtpClient::encrypted() const { return impl_->tls != nullptr; }
 bool SmtpClient::pipelining() const { return impl_->pipelining; }
 size_t SmtpClient::max_size() const { return impl_->max_size; }
 
 Reply SmtpClient::Connect(const std::string& host, int port) {
+  Reply r = ConnectOnce(host, port, impl_->options.tls != Tls::kNone);
+  if (!impl_->connected && impl_->options.tls == Tls::kMay && impl_->tls_failed) {
+    // Opportunistic TLS failed: deliver in the clear on a new connection.
+    Options options = impl_->options;
+    impl_ = std::make_unique<Impl>();
+    impl_->options = options;
+    r = ConnectOnce(host, port, false);
+  }
+  return r;
+}
+
+Reply SmtpClient::ConnectOnce(const std::string& host, int port, bool starttls) {
   Impl& d = *impl_;
   asio::ip::tcp::resolver resolver(d.io);
   asio::error_code ec;
@@ -148,7 +178,46 @@ Reply SmtpClient::Connect(const std::string& host, int port) {
   } else if (hello.code == 250) {
     d.ParseExtensions(hello.text);
   }
-  if (hello.code != 250) d.connected = false;
+  if (hello.code != 250) {
+    d.connected = false;
+    return hello;
+  }
+  if (!starttls || !d.offers_starttls) return hello;
+  if (!d.Write("STARTTLS\r\n", &error)) return error;
+  Reply go = d.Read();
+  if (go.code != 220) {
+    if (d.options.tls == Tls::kVerify) {
+      d.connected = false;
+      return go;
+    }
+    return hello;  // refused: go on in the clear on this connection
+  }
+  d.tls_context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+  d.tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(d.socket, *d.tls_context);
+  if (d.options.tls == Tls::kVerify) {
+    d.tls_context->set_default_verify_paths();
+    d.tls->set_verify_mode(asio::ssl::verify_peer);
+    d.tls->set_verify_callback(asio::ssl::host_name_verification(host));
+  } else {
+    d.tls->set_verify_mode(asio::ssl::verify_none);
+  }
+  SSL_set_tlsext_host_name(d.tls->native_handle(), host.c_str());
+  ec = d.Run([&](asio::error_code& out) {
+    d.tls->async_handshake(asio::ssl::stream_base::client, [&out](const asio::error_code& e) { out = e; });
+  });
+  if (ec) {
+    d.tls_failed = true;
+    d.tls.reset();
+    return d.Fail("TLS handshake with " + host + " failed", ec);
+  }
+  d.input.consume(d.input.size());  // nothing read in the clear may be used after STARTTLS
+  if (!d.Write("EHLO " + d.options.helo + "\r\n", &error)) return error;
+  hello = d.Read();
+  if (hello.code != 250) {
+    d.connected = false;
+    return hello;
+  }
+  d.ParseExtensions(hello.text);
   return hello;
 }
 

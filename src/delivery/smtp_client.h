@@ -33,9 +33,15 @@ struct TransactionResult {
 
 class SmtpClient {
  public:
+  // STARTTLS when the server offers it: "none" never, "may" without
+  // checking the certificate (opportunistic, as MTAs do between MXs; a
+  // failed handshake falls back to a new plain connection), "verify" with
+  // the system's CAs and the host name (a failure ends the attempt).
+  enum class Tls { kNone, kMay, kVerify };
   struct Options {
     std::string helo = "localhost";
     std::chrono::seconds timeout{60};
+    Tls tls = Tls::kMay;
   };
   explicit SmtpClient(Options options);
   ~SmtpClient();
@@ -53,10 +59,13 @@ class SmtpClient {
 
   void Quit();
   bool connected() const;
+  bool encrypted() const;  // the session runs over TLS
   bool pipelining() const;
   size_t max_size() const;  // SIZE the server announced; 0 when none
 
  private:
+  Reply ConnectOnce(const std::string& host, int port, bool starttls);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -66,6 +66,7 @@ local unix - n n - - local
 anvil unix - - n - 1 anvil
 scache unix - - n - 1 scache
 postlog unix-dgram n - n - 1 postlogd
+tlsmgr unix - - n 1000? 1 tlsmgr
 """
 
 
@@ -76,6 +77,10 @@ def start_postfix():
     for sub in ("conf", "queue", "data"):
         os.makedirs(os.path.join(d, sub))
     shutil.chown(os.path.join(d, "data"), "postfix")
+    # A self-signed certificate: our client's STARTTLS is opportunistic.
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=mx.test.example", "-keyout", os.path.join(d, "conf", "key.pem"), "-out",
+                    os.path.join(d, "conf", "cert.pem")], check=True, capture_output=True)
     port = free_port()
     with open(os.path.join(d, "conf", "main.cf"), "w") as f:
         f.write(f"""compatibility_level = 3.6
@@ -95,6 +100,10 @@ smtpd_recipient_restrictions = check_recipient_access texthash:{d}/conf/access, 
 smtpd_relay_restrictions = permit_mynetworks, reject
 maillog_file = {d}/maillog
 maillog_file_prefixes = {d}
+smtpd_tls_security_level = may
+smtpd_tls_cert_file = {d}/conf/cert.pem
+smtpd_tls_key_file = {d}/conf/key.pem
+smtpd_tls_loglevel = 1
 """)
     with open(os.path.join(d, "conf", "access"), "w") as f:
         f.write("x@test.example 550 5.1.1 User unknown in virtual mailbox table\n"
@@ -186,6 +195,8 @@ Diagnostic-Code: smtp; 550 5.1.1 <c@test.example>: Recipient address rejected: U
     r = subprocess.run([REBOUND, "send", "--retry", "--config", config], capture_output=True, text=True, env=env)
     check(r.returncode == 0 and "1 expired to SOFT" in r.stdout, f"retry: {r.stdout} {r.stderr}")
 
+    with open(os.path.join(postfix_dir, "maillog")) as f:
+        check("TLS connection established" in f.read(), "delivery went over STARTTLS")
     con = sqlite3.connect(DB)
     rows = dict((a, (st, bt, rs)) for a, st, bt, rs in con.execute(
         "SELECT c.address, s.state, s.bounce_type, s.reason FROM sends s JOIN contacts c ON c.id = s.contact_id"))
