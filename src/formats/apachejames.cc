@@ -13,7 +13,7 @@ using message::Trim;
 
 bool DecodeApacheJames(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "Message-ID", ".javamail.") && !HeaderContains(m, "Received", "james smtp server") &&
-      m.headers().Text("Subject") != "[BOUNCE]") {
+      m.Subject() != "[BOUNCE]") {
     return false;
   }
   // James writes a nested multipart whose boundary parameter sits on an

@@ -101,7 +101,7 @@ bool ReadExchangeNdr(const message::Message& m, Report* report) {
 bool LooksLikeExchangeNdr(const message::Message& m) {
   const message::HeaderBlock& h = m.headers();
   if (h.Has("X-MS-Exchange-Message-Is-Ndr")) return true;
-  if (!message::StartsWithIgnoreCase(h.Text("Subject"), "Undeliverable") && !h.Has("Content-Language") &&
+  if (!message::StartsWithIgnoreCase(m.Subject(), "Undeliverable") && !h.Has("Content-Language") &&
       !h.Has("X-MS-Embedded-Report")) {
     return false;
   }

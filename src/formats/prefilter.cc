@@ -150,7 +150,7 @@ DecoderSet Candidates(const message::Message& m) {
   // The Subject as decoders read it through Text(), when it differs.
   if (const message::HeaderField* subject = m.headers().Find("Subject");
       ok && subject != nullptr && TextDiffersFromRaw(subject->value)) {
-    ok = scan(m.headers().Text("Subject"));
+    ok = scan(m.Subject());
   }
   // The notice, decoded: base64 or quoted-printable text, other charsets.
   if (ok) ok = scan(m.MainText());

@@ -16,7 +16,7 @@ bool DecodeX1(const message::Message& m, Report* report) {
   const std::string& text = FirstTextBody(m);
   size_t start = text.find("---The following addresses had delivery errors---");
   if (start == std::string::npos) return false;
-  bool warning = StartsWithIgnoreCase(m.headers().Text("Subject"), "Warning");
+  bool warning = StartsWithIgnoreCase(m.Subject(), "Warning");
   std::vector<std::string_view> lines = SplitLines(std::string_view(text).substr(start));
   for (size_t i = 1; i < lines.size(); ++i) {
     std::string_view t = Trim(lines[i]);

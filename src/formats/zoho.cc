@@ -75,7 +75,7 @@ bool DecodeZoho(const message::Message& m, Report* report) {
     return false;
   }
   bool delayed = FindIgnoreCase(text, "THIS IS A WARNING MESSAGE ONLY") != std::string::npos ||
-                 FindIgnoreCase(m.headers().Text("Subject"), "(Delay)") != std::string::npos;
+                 FindIgnoreCase(m.Subject(), "(Delay)") != std::string::npos;
   std::vector<std::string_view> lines = SplitLines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string_view t = Trim(lines[i]);

@@ -457,6 +457,8 @@ void Message::Parse(std::string_view raw, const Limits& limits) {
   notes_.clear();
   main_text_.clear();
   main_text_ready_ = false;
+  subject_.clear();
+  subject_ready_ = false;
 
   if (raw.size() > limits.max_message_bytes) {
     Note("message exceeds " + std::to_string(limits.max_message_bytes) + " bytes; cut");
@@ -478,6 +480,14 @@ void Message::Parse(std::string_view raw, const Limits& limits) {
 }
 
 bool Message::is_empty() const { return parts_.empty() || (parts_[0].headers.empty() && Trim(parts_[0].body).empty()); }
+
+const std::string& Message::Subject() const {
+  if (!subject_ready_) {
+    subject_ = parts_.empty() ? std::string() : headers().Text("Subject");
+    subject_ready_ = true;
+  }
+  return subject_;
+}
 
 const std::string& Message::MainText() const {
   if (main_text_ready_) return main_text_;

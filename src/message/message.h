@@ -95,6 +95,10 @@ class Message {
   // Parse, since many format decoders read it.
   const std::string& MainText() const;
 
+  // The top-level Subject as text (unfolded, encoded words decoded),
+  // computed once per Parse: many format decoders read it.
+  const std::string& Subject() const;
+
   // All delivery-status groups found (message/delivery-status parts, also
   // message/global-delivery-status, or inline fields).
   const DeliveryStatus& delivery_status() const { return dsn_; }
@@ -136,6 +140,8 @@ class Message {
   mutable std::deque<std::string> owned_;
   mutable std::string main_text_;
   mutable bool main_text_ready_ = false;
+  mutable std::string subject_;
+  mutable bool subject_ready_ = false;
   mutable std::vector<std::string> notes_;
 };
 
