@@ -59,7 +59,6 @@ int main(int argc, char** argv) {
   rebound::cli::StoreArgs store_args;
   std::string name, policy_name = "strict", address, path, by, why, operator_name;
   bool confirm = false;
-  bool csv = false;
 
   CLI::App* account = app.add_subcommand("account", "accounts (tenants)");
   account->require_subcommand(1);
@@ -177,7 +176,6 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  (void)csv;
   using namespace rebound::cli;
   if (*account_create) return RunAccountCreate(store_args, name, policy_name);
   if (*account_list) return RunAccountList(store_args);
