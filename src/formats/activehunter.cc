@@ -50,12 +50,8 @@ bool DecodeActiveHunter(const message::Message& m, Report* report) {
   report->evidence = "format: Active!Hunter notice";
   std::string diagnostic = JoinReplyLines(transcript);
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = "failed";
-    f.diagnostic = diagnostic;
+    Finding f = NoticeFinding(std::move(r), "failed", diagnostic);
     f.command = SmtpCommandIn(diagnostic);
-    FillCodesFromDiagnostic(&f);
     report->findings.push_back(std::move(f));
   }
   return true;

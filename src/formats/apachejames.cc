@@ -48,12 +48,7 @@ bool DecodeApacheJames(const message::Message& m, Report* report) {
   if (recipients.empty() || reply.empty()) return false;
   std::string diagnostic = JoinReplyLines(reply);
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = "failed";
-    f.diagnostic = diagnostic;
-    FillCodesFromDiagnostic(&f);
-    report->findings.push_back(std::move(f));
+    report->findings.push_back(NoticeFinding(std::move(r), "failed", diagnostic));
   }
   report->format = "apachejames";
   report->evidence = "format: apachejames: \"Error message below:\" and \"Message details:\"";

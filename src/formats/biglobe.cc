@@ -43,11 +43,7 @@ bool DecodeBiglobe(const message::Message& m, Report* report) {
   report->evidence = "format: BIGLOBE notice";
   std::string diagnostic = JoinReplyLines(reason);
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = "failed";
-    f.diagnostic = diagnostic;
-    FillCodesFromDiagnostic(&f);
+    Finding f = NoticeFinding(std::move(r), "failed", diagnostic);
     // BIGLOBE's fixed sentence for a full mailbox.
     if (FindIgnoreCase(diagnostic, "mailbox exceeded the local limit") != std::string::npos) {
       f.cause = Cause::kMailboxFull;

@@ -46,12 +46,7 @@ bool DecodeDomino(const message::Message& m, Report* report) {
   std::string diagnostic = JoinReplyLines(reason);
   if (diagnostic.empty()) diagnostic = std::string(Trim(std::string_view(subject).substr(17)));
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = "failed";
-    f.diagnostic = diagnostic;
-    FillCodesFromDiagnostic(&f);
-    report->findings.push_back(std::move(f));
+    report->findings.push_back(NoticeFinding(std::move(r), "failed", diagnostic));
   }
   return true;
 }

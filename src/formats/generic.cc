@@ -130,12 +130,8 @@ bool DecodeGeneric(const message::Message& m, Report* report) {
   report->format = "generic";
   const bool delayed = IsDelayNotice(h);
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = delayed ? "delayed" : "failed";
-    f.diagnostic = DiagnosticFor(lines, f.recipient);
-    FillCodesFromDiagnostic(&f);
-    report->findings.push_back(std::move(f));
+    std::string diagnostic = DiagnosticFor(lines, r);
+    report->findings.push_back(NoticeFinding(std::move(r), delayed ? "delayed" : "failed", std::move(diagnostic)));
   }
   return true;
 }

@@ -71,12 +71,8 @@ bool DecodeGmail(const message::Message& m, Report* report) {
   report->evidence = "format: gmail: \"Delivery to the following recipient\"";
   for (std::string& r : recipients) {
     if (r.empty()) continue;
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = delayed ? "delayed" : "failed";
-    f.diagnostic = diagnostic;
+    Finding f = NoticeFinding(std::move(r), delayed ? "delayed" : "failed", diagnostic);
     f.remote_mta = remote;
-    FillCodesFromDiagnostic(&f);
     report->findings.push_back(std::move(f));
   }
   return !report->findings.empty();

@@ -58,12 +58,7 @@ bool DecodeGoogleWorkspace(const message::Message& m, Report* report) {
   report->format = "googleworkspace";
   report->evidence = "format: googleworkspace: \"** Message not delivered **\"";
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = "failed";
-    f.diagnostic = diagnostic;
-    FillCodesFromDiagnostic(&f);
-    report->findings.push_back(std::move(f));
+    report->findings.push_back(NoticeFinding(std::move(r), "failed", diagnostic));
   }
   return true;
 }

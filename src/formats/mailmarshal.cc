@@ -46,12 +46,8 @@ bool DecodeMailMarshal(const message::Message& m, Report* report) {
   report->evidence = "format: MailMarshal notice";
   std::string diagnostic = JoinReplyLines(reason);
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = "failed";
-    f.diagnostic = diagnostic;
+    Finding f = NoticeFinding(std::move(r), "failed", diagnostic);
     f.remote_mta = remote;
-    FillCodesFromDiagnostic(&f);
     report->findings.push_back(std::move(f));
   }
   return true;

@@ -50,12 +50,8 @@ bool DecodeMfilter(const message::Message& m, Report* report) {
   report->evidence = mailer ? "format: m-FILTER notice (X-Mailer)" : "format: m-FILTER style notice";
   std::string diagnostic = JoinReplyLines(reply);
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = "failed";
-    f.diagnostic = diagnostic;
+    Finding f = NoticeFinding(std::move(r), "failed", diagnostic);
     f.command = command;
-    FillCodesFromDiagnostic(&f);
     report->findings.push_back(std::move(f));
   }
   return true;

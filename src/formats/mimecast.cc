@@ -61,13 +61,9 @@ bool DecodeMimecast(const message::Message& m, Report* report) {
   std::string remote =
       dsn.recipients.empty() ? std::string() : StripTypePrefix(dsn.recipients[0].Unfolded("Remote-MTA"));
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = "failed";
-    f.diagnostic = diagnostic;
+    Finding f = NoticeFinding(std::move(r), "failed", diagnostic);
     f.remote_mta = remote;
     f.command = SmtpCommandIn(diagnostic);
-    FillCodesFromDiagnostic(&f);
     report->findings.push_back(std::move(f));
   }
   return true;

@@ -35,12 +35,7 @@ bool DecodeNotes(const message::Message& m, Report* report) {
   report->evidence = "format: Lotus Notes notice (Failure Reasons)";
   std::string diagnostic = JoinReplyLines(reason);
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = "failed";
-    f.diagnostic = diagnostic;
-    FillCodesFromDiagnostic(&f);
-    report->findings.push_back(std::move(f));
+    report->findings.push_back(NoticeFinding(std::move(r), "failed", diagnostic));
   }
   return true;
 }

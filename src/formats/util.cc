@@ -68,6 +68,15 @@ void FillCodesFromDiagnostic(Finding* f) {
   }
 }
 
+Finding NoticeFinding(std::string recipient, std::string_view action, std::string diagnostic) {
+  Finding f;
+  f.recipient = std::move(recipient);
+  f.action = std::string(action);
+  f.diagnostic = std::move(diagnostic);
+  FillCodesFromDiagnostic(&f);
+  return f;
+}
+
 const std::string& FirstTextBody(const message::Message& m) { return m.MainText(); }
 
 bool HeaderContains(const message::Message& m, std::string_view name, std::string_view needle) {

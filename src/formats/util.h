@@ -22,6 +22,11 @@ std::string StripTypePrefix(std::string_view value);
 // the structured fields are missing.
 void FillCodesFromDiagnostic(Finding* f);
 
+// A finding read from a human-readable notice: `recipient`, `action`
+// ("failed", "delayed") and the reply text, with the status and reply code
+// that the text writes (FillCodesFromDiagnostic).
+Finding NoticeFinding(std::string recipient, std::string_view action, std::string diagnostic);
+
 // The decoded text of the first text/plain part outside any returned
 // original, or of the body when the message is not multipart.
 const std::string& FirstTextBody(const message::Message& m);

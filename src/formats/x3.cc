@@ -61,13 +61,9 @@ bool DecodeX3(const message::Message& m, Report* report) {
     }
   }
   for (std::string& r : recipients) {
-    Finding f;
-    f.recipient = std::move(r);
-    f.action = "failed";
-    f.diagnostic = std::string(d);
+    Finding f = NoticeFinding(std::move(r), "failed", std::string(d));
     f.command = command;
     f.remote_mta = remote;
-    FillCodesFromDiagnostic(&f);
     if (aborted) {
       f.cause = Cause::kExpired;
       f.cause_evidence = "cause: delivery aborted after the retry period";
