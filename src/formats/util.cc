@@ -381,26 +381,28 @@ std::vector<ExchangeEntry> ParseExchangeDiagnostics(std::string_view text, std::
 
 bool DecodeDsnGroups(const message::Message& m, Report* report) { return DecodeRfc3464(m, report); }
 
-bool ParseQmailNotice(std::string_view text, std::string_view start_marker, Report* report) {
+std::vector<AddressBlock> ReadAddressBlocks(std::string_view text, std::string_view start_marker) {
+  std::vector<AddressBlock> blocks;
   size_t at = message::FindIgnoreCase(text, start_marker);
-  if (at == std::string_view::npos) return false;
+  if (at == std::string_view::npos) return blocks;
   std::vector<std::string_view> lines = SplitLines(text.substr(at));
-  struct Block {
-    std::string recipient;
-    std::vector<std::string_view> lines;
-  };
-  std::vector<Block> blocks;
+  bool skipping = false;  // under an "<...>:" line that holds no address
   for (size_t i = 1; i < lines.size(); ++i) {
     std::string_view t = Trim(lines[i]);
-    if (t.starts_with("--- ") || t.starts_with("--- Below this line")) break;
+    if (t.starts_with("--- ")) break;
     if (t.starts_with("<") && t.ends_with(">:") && t.find(' ') == std::string_view::npos) {
-      blocks.push_back(Block{ExtractAddress(t), {}});
+      std::string recipient = ExtractAddress(t);
+      skipping = recipient.empty();
+      if (!skipping) blocks.push_back(AddressBlock{std::move(recipient), {}});
       continue;
     }
-    if (!blocks.empty() && !t.empty()) blocks.back().lines.push_back(t);
+    if (!skipping && !blocks.empty() && !t.empty()) blocks.back().lines.push_back(t);
   }
-  for (Block& b : blocks) {
-    if (b.recipient.empty()) continue;
+  return blocks;
+}
+
+bool ParseQmailNotice(std::string_view text, std::string_view start_marker, Report* report) {
+  for (const AddressBlock& b : ReadAddressBlocks(text, start_marker)) {
     Finding f;
     f.recipient = b.recipient;
     f.action = "failed";

@@ -80,6 +80,16 @@ bool HeaderContains(const message::Message& m, std::string_view name, std::strin
 // `f` from the remote reply inside, which says why.
 void UnwrapSesReply(Finding* f);
 
+// The "<a@b>:" blocks of a qmail-style notice: from `text`'s line holding
+// `start_marker` up to the first "--- " line (the returned message), each
+// recipient with the trimmed, non-blank lines under it. Blocks whose line
+// holds no address are dropped; empty when the marker is missing.
+struct AddressBlock {
+  std::string recipient;
+  std::vector<std::string_view> lines;
+};
+std::vector<AddressBlock> ReadAddressBlocks(std::string_view text, std::string_view start_marker);
+
 // qmail's notice and its relatives (Yahoo!): from `text`'s line holding
 // `start_marker`, one block per "<a@b>:" line up to "--- Below this line"
 // (or "--- Enclosed is a copy"); "Remote host said:" gives the reply,

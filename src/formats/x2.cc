@@ -19,23 +19,22 @@ namespace {
 
 constexpr std::string_view kQueueTooLong = "this message has been in the queue too long";
 
-void Finish(Finding* f, std::vector<std::string_view>* lines) {
+Finding BlockFinding(const AddressBlock& b) {
   std::vector<std::string_view> kept;
   bool expired = false;
-  for (std::string_view l : *lines) {
+  for (std::string_view l : b.lines) {
     if (FindIgnoreCase(l, kQueueTooLong) != std::string_view::npos) {
       expired = true;
       continue;
     }
-    kept.push_back(l);
+    kept.push_back(l.starts_with('/') ? l.substr(1) : l);
   }
-  f->diagnostic = JoinReplyLines(kept);
-  FillCodesFromDiagnostic(f);
+  Finding f = NoticeFinding(b.recipient, "failed", JoinReplyLines(kept));
   if (expired) {
-    f->cause = Cause::kExpired;
-    f->cause_evidence = "cause: queue timeout (\"in the queue too long\")";
+    f.cause = Cause::kExpired;
+    f.cause_evidence = "cause: queue timeout (\"in the queue too long\")";
   }
-  lines->clear();
+  return f;
 }
 
 bool DecodeNewTemplate(std::string_view text, Report* report) {
@@ -73,28 +72,10 @@ bool DecodeX2(const message::Message& m, Report* report) {
     report->evidence = "format: \"Your delivery to the following address has been failed\" notice";
     return true;
   }
-  size_t start = FindIgnoreCase(text, "unable to deliver message to the following address(es).");
-  if (start == std::string::npos) return false;
-  std::vector<std::string_view> lines = SplitLines(std::string_view(text).substr(start));
-  std::vector<std::string_view> block;
-  Finding* current = nullptr;
-  for (size_t i = 1; i < lines.size(); ++i) {
-    std::string_view t = Trim(lines[i]);
-    if (t.starts_with("--- ")) break;  // "--- Original message follows."
-    if (t.empty()) continue;
-    if (t.starts_with('<') && t.ends_with(">:")) {
-      if (current != nullptr) Finish(current, &block);
-      Finding f;
-      f.recipient = ExtractAddress(t);
-      f.action = "failed";
-      report->findings.push_back(std::move(f));
-      current = &report->findings.back();
-      continue;
-    }
-    if (current != nullptr) block.push_back(t.starts_with('/') ? t.substr(1) : t);
+  // The blocks end at "--- Original message follows.".
+  for (const AddressBlock& b : ReadAddressBlocks(text, "unable to deliver message to the following address(es).")) {
+    report->findings.push_back(BlockFinding(b));
   }
-  if (current != nullptr) Finish(current, &block);
-  std::erase_if(report->findings, [](const Finding& f) { return f.recipient.empty(); });
   if (report->findings.empty()) return false;
   report->format = "x2";
   report->evidence = "format: \"Unable to deliver message to the following address(es)\" notice";
