@@ -12,7 +12,8 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import uuid
+
+import testdb
 
 REBOUND, BACKEND = sys.argv[1], sys.argv[2]
 DAY = 86400
@@ -29,17 +30,7 @@ def check(cond, what):
 
 
 WORK = tempfile.mkdtemp(prefix="rebound-cli-store-")
-if BACKEND == "sqlite":
-    DB = "sqlite:" + os.path.join(WORK, "t.db")
-else:
-    base = os.environ.get("REBOUND_TEST_POSTGRES_URL")
-    if not base:
-        print("postgres: REBOUND_TEST_POSTGRES_URL not set; skipped")
-        print("0 passed, 0 failed, 1 skipped")
-        sys.exit(0)
-    schema = "cli_" + uuid.uuid4().hex[:10]
-    subprocess.run(["psql", base, "-q", "-c", f"CREATE SCHEMA {schema}"], check=True)
-    DB = base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
+DB = testdb.database_url(BACKEND, WORK, "cli_")
 
 
 def sql(query):

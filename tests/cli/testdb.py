@@ -1,0 +1,23 @@
+"""The database a CLI test runs against: a SQLite file in the test's work
+directory, or a fresh schema on the PostgreSQL server that
+scripts/with-postgres started (REBOUND_TEST_POSTGRES_URL)."""
+import os
+import subprocess
+import sys
+import uuid
+
+
+def database_url(backend, work, schema_prefix):
+    """The --db URL for `backend` ("sqlite" or "postgres"). Without a
+    PostgreSQL server the test is reported skipped and the process exits."""
+    if backend == "sqlite":
+        return "sqlite:" + os.path.join(work, "t.db")
+    base = os.environ.get("REBOUND_TEST_POSTGRES_URL")
+    if not base:
+        print("postgres: REBOUND_TEST_POSTGRES_URL not set; skipped")
+        print("0 passed, 0 failed, 1 skipped")
+        sys.exit(0)
+    # A schema of its own, so runs never see each other's rows.
+    schema = schema_prefix + uuid.uuid4().hex[:10]
+    subprocess.run(["psql", base, "-q", "-c", f"CREATE SCHEMA {schema}"], check=True)
+    return base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
