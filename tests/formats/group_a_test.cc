@@ -4,19 +4,12 @@
 
 #include <string>
 
+#include "decode_text.h"
 #include "formats/formats.h"
 #include "formats/util.h"
-#include "message/message.h"
 
 namespace rebound::formats {
 namespace {
-
-Report DecodeText(const std::string& raw, message::Message* m) {
-  m->Parse(raw);
-  Report r;
-  EXPECT_TRUE(Decode(*m, &r));
-  return r;
-}
 
 TEST(GroupA, Qmail) {
   std::string raw =
@@ -30,8 +23,7 @@ TEST(GroupA, Qmail) {
       "550 5.1.1 not exist.\n"
       "Giving up on 192.0.2.7.\n\n"
       "--- Below this line is a copy of the message.\n\nSubject: hi\n\nhello\n";
-  message::Message m;
-  Report r = DecodeText(raw, &m);
+  Report r = DecodeRecognised(raw);
   EXPECT_EQ(r.format, "qmail");
   ASSERT_EQ(r.findings.size(), 1u);
   const Finding& f = r.findings[0];
@@ -58,8 +50,7 @@ TEST(GroupA, EximTwoRecipientsAndTimeout) {
       "  b@example.com\n"
       "    retry timeout exceeded\n\n"
       "------ This is a copy of the message, including all the headers. ------\n\nSubject: x\n";
-  message::Message m;
-  Report r = DecodeText(raw, &m);
+  Report r = DecodeRecognised(raw);
   EXPECT_EQ(r.format, "exim");
   ASSERT_EQ(r.findings.size(), 2u);
   EXPECT_EQ(r.findings[0].recipient, "a@example.org");
@@ -84,8 +75,7 @@ TEST(GroupA, EximDelayWarning) {
       "    Delay reason: SMTP error from remote mail server after MAIL FROM:<s@example.net>:\n"
       "    451 4.7.1 Greylisted\n\n"
       "No action is required on your part.\n";
-  message::Message m;
-  Report r = DecodeText(raw, &m);
+  Report r = DecodeRecognised(raw);
   EXPECT_EQ(r.format, "exim");
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].action, "delayed");
@@ -106,8 +96,7 @@ TEST(GroupA, Gmail) {
       "The error that the other server returned was:\n"
       "550 5.1.1 <who@example.jp>... User Unknown\n\n"
       "----- Original message -----\n\nSubject: x\n";
-  message::Message m;
-  Report r = DecodeText(raw, &m);
+  Report r = DecodeRecognised(raw);
   EXPECT_EQ(r.format, "gmail");
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].recipient, "who@example.jp");

@@ -3,19 +3,11 @@
 
 #include <string>
 
+#include "decode_text.h"
 #include "formats/formats.h"
-#include "message/message.h"
 
 namespace rebound::formats {
 namespace {
-
-Report DecodeText(const std::string& raw) {
-  message::Message m;
-  m.Parse(raw);
-  Report r;
-  Decode(m, &r);
-  return r;
-}
 
 TEST(GroupC, ZohoReadsErrorCodeLines) {
   Report r = DecodeText(
