@@ -81,13 +81,9 @@ bool DecodeCourier(const message::Message& m, Report* report) {
     }
   } else {
     for (Block& b : blocks) {
-      Finding f;
-      f.recipient = std::move(b.recipient);
-      f.action = delayed ? "delayed" : "failed";
-      f.diagnostic = std::move(b.diagnostic);
+      Finding f = NoticeFinding(std::move(b.recipient), delayed ? "delayed" : "failed", std::move(b.diagnostic));
       f.remote_mta = std::move(b.remote_mta);
       f.command = std::move(b.command);
-      FillCodesFromDiagnostic(&f);
       report->findings.push_back(std::move(f));
     }
     if (report->findings.empty()) return false;

@@ -87,12 +87,8 @@ bool ReadExchangeNdr(const message::Message& m, Report* report) {
   // Exchange's delay notice: "Delivery is delayed to these recipients".
   bool delayed = FindIgnoreCase(text, "delivery is delayed to these") != std::string::npos;
   for (NdrEntry& e : ndr) {
-    Finding f;
-    f.recipient = std::move(e.recipient);
-    f.action = delayed ? "delayed" : "failed";
-    f.diagnostic = std::move(e.diagnostic);
+    Finding f = NoticeFinding(std::move(e.recipient), delayed ? "delayed" : "failed", std::move(e.diagnostic));
     f.remote_mta = std::move(e.remote_mta);
-    FillCodesFromDiagnostic(&f);
     report->findings.push_back(std::move(f));
   }
   return !report->findings.empty();

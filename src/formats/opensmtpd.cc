@@ -57,12 +57,7 @@ bool DecodeOpenSmtpd(const message::Message& m, Report* report) {
     return true;
   }
   for (auto& [r, reason] : lines_found) {
-    Finding f;
-    f.recipient = r;
-    f.action = delayed ? "delayed" : "failed";
-    f.diagnostic = JoinReplyLines(reason);
-    FillCodesFromDiagnostic(&f);
-    report->findings.push_back(std::move(f));
+    report->findings.push_back(NoticeFinding(r, delayed ? "delayed" : "failed", JoinReplyLines(reason)));
   }
   return !report->findings.empty();
 }

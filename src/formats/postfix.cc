@@ -99,13 +99,9 @@ bool DecodePostfix(const message::Message& m, Report* report) {
     }
   } else {
     for (Paragraph& p : paragraphs) {
-      Finding f;
-      f.recipient = std::move(p.recipient);
-      f.action = delayed ? "delayed" : "failed";
-      f.diagnostic = std::move(p.diagnostic);
+      Finding f = NoticeFinding(std::move(p.recipient), delayed ? "delayed" : "failed", std::move(p.diagnostic));
       f.remote_mta = std::move(p.remote_mta);
       f.command = std::move(p.command);
-      FillCodesFromDiagnostic(&f);
       report->findings.push_back(std::move(f));
     }
     if (report->findings.empty()) return false;
