@@ -1,15 +1,27 @@
-// Build tool: compiles the built-in rules into a vectorscan database and
-// writes it serialized, so that `rebound` loads it at start instead of
-// compiling (see PhraseMatcher::Compile).
+// Build tool: compiles the built-in rules and the format marks into their
+// vectorscan databases and writes them serialized, so that `rebound` loads
+// them at start instead of compiling (see PhraseMatcher::Compile and
+// formats/prefilter.h).
 #include <cstdio>
 #include <fstream>
 #include <string>
 
 #include "classify/rules.h"
+#include "formats/prefilter.h"
+
+namespace {
+
+bool WriteFile(const char* path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return static_cast<bool>(out);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s OUTPUT\n", argv[0]);
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s RULES_OUTPUT MARKS_OUTPUT\n", argv[0]);
     return 2;
   }
   rebound::classify::RuleSet set;
@@ -18,8 +30,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rulec: %s\n", error.c_str());
     return 1;
   }
-  std::string bytes = set.SerializeMatcher();
-  std::ofstream out(argv[1], std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  return out ? 0 : 1;
+  std::string marks = rebound::formats::SerializeMarks();
+  if (marks.empty()) {
+    std::fprintf(stderr, "rulec: format marks: %s\n", rebound::formats::PrefilterError().c_str());
+    return 1;
+  }
+  return WriteFile(argv[1], set.SerializeMatcher()) && WriteFile(argv[2], marks) ? 0 : 1;
 }

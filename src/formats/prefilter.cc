@@ -2,6 +2,8 @@
 
 #include <hs/hs.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <string_view>
 #include <unordered_map>
 
@@ -10,7 +12,28 @@
 
 namespace rebound::formats {
 
+// The mark database compiled at build time; this weak default serves the
+// build tool that makes it (and any binary that links none).
+__attribute__((weak)) std::string_view PrecompiledMarks() { return {}; }
+
 namespace {
+
+constexpr std::string_view kMarksMagic = "RBMK0001";
+
+// Identifies a list of marks, so that a database compiled from another
+// registry is never loaded.
+uint64_t HashLiterals(const std::vector<std::string>& literals) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (const std::string& literal : literals) {
+    for (unsigned char c : literal) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // no byte of a mark: separates them
+    h *= 1099511628211ull;
+  }
+  return h;
+}
 
 std::vector<std::string> SplitMarks(std::string_view marks) {
   std::vector<std::string> out;
@@ -59,6 +82,9 @@ struct MarkDatabase {
       }
     }
     if (literals.empty()) return;
+    hash = HashLiterals(literals);
+    loaded_precompiled = Load(PrecompiledMarks());
+    if (loaded_precompiled) return;
     std::vector<const char*> exprs;
     std::vector<size_t> lengths;
     std::vector<unsigned> flags(literals.size(), HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
@@ -84,6 +110,19 @@ struct MarkDatabase {
     }
   }
   ~MarkDatabase() { hs_free_database(db); }
+
+  // Takes the serialized database when it was made from these marks and
+  // fits this CPU; else the caller compiles.
+  bool Load(std::string_view bytes) {
+    if (bytes.size() <= kMarksMagic.size() + sizeof(hash) || !bytes.starts_with(kMarksMagic)) return false;
+    uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + kMarksMagic.size(), sizeof(stored));
+    bytes.remove_prefix(kMarksMagic.size() + sizeof(stored));
+    return stored == hash && hs_deserialize_database(bytes.data(), bytes.size(), &db) == HS_SUCCESS;
+  }
+
+  uint64_t hash = 0;
+  bool loaded_precompiled = false;
   MarkDatabase(const MarkDatabase&) = delete;
   MarkDatabase& operator=(const MarkDatabase&) = delete;
 };
@@ -163,5 +202,19 @@ std::vector<std::string> MarksOf(size_t decoder) {
 }
 
 const std::string& PrefilterError() { return Database().error; }
+
+bool PrefilterLoadedPrecompiled() { return Database().loaded_precompiled; }
+
+std::string SerializeMarks() {
+  const MarkDatabase& database = Database();
+  char* bytes = nullptr;
+  size_t length = 0;
+  if (database.db == nullptr || hs_serialize_database(database.db, &bytes, &length) != HS_SUCCESS) return {};
+  std::string out(kMarksMagic);
+  out.append(reinterpret_cast<const char*>(&database.hash), sizeof(database.hash));
+  out.append(bytes, length);
+  std::free(bytes);
+  return out;
+}
 
 }  // namespace rebound::formats

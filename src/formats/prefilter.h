@@ -2,13 +2,15 @@
 // decoders of the registry can possibly recognise it, from the marks each
 // registry entry declares (see Decoder::marks in formats.h for the contract).
 //
-// Thread-safety: the mark database is compiled once, on first use, from the
-// registry; Candidates may be called from any number of threads (each gets
+// Thread-safety: the mark database is built once, on first use: loaded from
+// PrecompiledMarks() when that was compiled from the same marks for a CPU
+// like this one, else compiled from the registry; Candidates may be called from any number of threads (each gets
 // its own scratch space on its first call).
 #pragma once
 
 #include <bitset>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "message/message.h"
@@ -34,5 +36,16 @@ std::vector<std::string> MarksOf(size_t decoder);
 // Empty when the mark database compiled; else why it did not (then
 // Candidates returns every decoder).
 const std::string& PrefilterError();
+
+// The mark database, serialized for PrecompiledMarks(); empty when it did
+// not compile.
+std::string SerializeMarks();
+
+// Whether the mark database came from PrecompiledMarks().
+bool PrefilterLoadedPrecompiled();
+
+// The serialized mark database compiled at build time (rebound_rulec), or
+// empty in binaries built without it.
+std::string_view PrecompiledMarks();
 
 }  // namespace rebound::formats

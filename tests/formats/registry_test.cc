@@ -52,7 +52,9 @@ void ExpectMarksNecessary(const message::Message& m, const std::string& what) {
   auto registry = Registry();
   for (size_t i = 0; i < registry.size(); ++i) {
     Report r;
-    if (registry[i].decode(m, &r)) EXPECT_TRUE(candidates.test(i)) << registry[i].name << " hidden for " << what;
+    if (registry[i].decode(m, &r)) {
+      EXPECT_TRUE(candidates.test(i)) << registry[i].name << " hidden for " << what;
+    }
   }
 }
 
@@ -96,6 +98,13 @@ TEST(Prefilter, MarkDatabaseCompiles) {
   int qmail = IndexOf("qmail");
   ASSERT_GE(qmail, 0);
   EXPECT_FALSE(MarksOf(qmail).empty());
+}
+
+// The unit tests link the database rebound_rulec compiled at build time; it
+// must be the one in use, or every start pays for compiling the marks.
+TEST(Prefilter, MarkDatabaseLoadsPrecompiled) {
+  EXPECT_FALSE(PrecompiledMarks().empty());
+  EXPECT_TRUE(PrefilterLoadedPrecompiled());
 }
 
 TEST(Prefilter, MarkOnlyInBase64TextPartStillFindsDecoder) {
