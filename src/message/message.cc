@@ -191,12 +191,7 @@ class Parser {
     return false;
   }
 
-  std::string_view BodyBytes(const Part& part) {
-    if (part.encoding == TransferEncoding::kBase64 || part.encoding == TransferEncoding::kQuotedPrintable) {
-      return m_->Own(DecodeTransfer(part.body, part.encoding, m_->limits_.max_decoded_bytes));
-    }
-    return part.body;
-  }
+  std::string_view BodyBytes(const Part& part) { return m_->TransferDecoded(part); }
 
   // Reads blank-line separated field groups from `text` into the DSN.
   // With `inline_only`, stops at the first group holding no DSN field.
@@ -436,6 +431,19 @@ std::string_view Message::Own(std::string&& s) const {
   return owned_.back();
 }
 
+std::string_view Message::TransferDecoded(const Part& part) const {
+  if (part.encoding != TransferEncoding::kBase64 && part.encoding != TransferEncoding::kQuotedPrintable) {
+    return part.body;
+  }
+  const bool ours = !parts_.empty() && &part >= parts_.data() && &part < parts_.data() + parts_.size();
+  if (!ours) return Own(DecodeTransfer(part.body, part.encoding, limits_.max_decoded_bytes));
+  const auto index = static_cast<size_t>(&part - parts_.data());
+  if (transfer_decoded_.size() < parts_.size()) transfer_decoded_.resize(parts_.size());
+  std::string_view& decoded = transfer_decoded_[index];
+  if (decoded.data() == nullptr) decoded = Own(DecodeTransfer(part.body, part.encoding, limits_.max_decoded_bytes));
+  return decoded;
+}
+
 void Message::Note(std::string note) const {
   for (const std::string& n : notes_) {
     if (n == note) return;
@@ -454,6 +462,7 @@ void Message::Parse(std::string_view raw, const Limits& limits) {
   original_part_ = -1;
   original_message_id_ = {};
   owned_.clear();
+  transfer_decoded_.clear();
   notes_.clear();
   main_text_.clear();
   main_text_ready_ = false;
@@ -511,12 +520,7 @@ const std::string& Message::MainText() const {
 }
 
 std::string Message::DecodedText(const Part& part) const {
-  std::string_view bytes = part.body;
-  std::string transfer;
-  if (part.encoding == TransferEncoding::kBase64 || part.encoding == TransferEncoding::kQuotedPrintable) {
-    transfer = DecodeTransfer(bytes, part.encoding, limits_.max_decoded_bytes);
-    bytes = transfer;
-  }
+  std::string_view bytes = TransferDecoded(part);
   if (bytes.size() > limits_.max_decoded_bytes) {
     Note("decoded part exceeds " + std::to_string(limits_.max_decoded_bytes) + " bytes; cut");
     bytes = bytes.substr(0, limits_.max_decoded_bytes);

@@ -125,6 +125,9 @@ class Message {
   friend class Parser;
   std::string_view Own(std::string&& s) const;  // keeps s alive, returns a view
   void Note(std::string note) const;
+  // The body of `part` with its transfer encoding undone, decoded once per
+  // Parse: the DSN, original and main-text searches all read the notice.
+  std::string_view TransferDecoded(const Part& part) const;
 
   Limits limits_;
   std::string_view bytes_;
@@ -138,6 +141,7 @@ class Message {
   int original_part_ = -1;
   std::string_view original_message_id_;
   mutable std::deque<std::string> owned_;
+  mutable std::vector<std::string_view> transfer_decoded_;  // by part; no data() until decoded
   mutable std::string main_text_;
   mutable bool main_text_ready_ = false;
   mutable std::string subject_;
