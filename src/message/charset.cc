@@ -3,6 +3,8 @@
 #include <iconv.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 
@@ -41,9 +43,17 @@ bool IsSingleByteLatin(std::string_view n) {
   return n.starts_with("iso-8859-") || n.starts_with("windows-125") || n.starts_with("cp125") || n == "ISO-8859-1";
 }
 
+// Eight bytes at a time: notices are mostly long runs of ASCII.
 bool HasHighBytes(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80) return true;
+  const char* p = s.data();
+  const char* end = p + s.size();
+  for (; end - p >= 8; p += 8) {
+    uint64_t word;
+    std::memcpy(&word, p, sizeof(word));
+    if ((word & 0x8080808080808080ull) != 0) return true;
+  }
+  for (; p < end; ++p) {
+    if (static_cast<unsigned char>(*p) >= 0x80) return true;
   }
   return false;
 }
@@ -136,6 +146,14 @@ bool IsValidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   while (p < end) {
+    if (end - p >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p, sizeof(word));
+      if ((word & 0x8080808080808080ull) == 0) {
+        p += 8;
+        continue;
+      }
+    }
     unsigned char c = *p;
     if (c < 0x80) {
       ++p;
@@ -170,10 +188,10 @@ bool IsValidUtf8(std::string_view s) {
 }
 
 std::string ToUtf8(std::string_view bytes, std::string_view charset) {
-  std::string name = IconvName(charset);
   const bool high = HasHighBytes(bytes);
   const bool iso2022 = bytes.find("\x1B$") != std::string_view::npos || bytes.find("\x1B(") != std::string_view::npos;
   if (!high && !iso2022) return std::string(bytes);  // ASCII is ASCII in every charset we accept
+  const std::string name = IconvName(charset);
   std::string out;
   if (name == "UTF-8" || name == "utf-8") {
     if (IsValidUtf8(bytes)) return std::string(bytes);

@@ -2,6 +2,7 @@
 
 #include <gmime/gmime.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <mutex>
@@ -16,18 +17,25 @@ inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c 
 
 // A field name is printable ASCII without blanks or colon (RFC 5322 ftext);
 // servers sometimes put blanks before the colon, which we allow.
+// One pass up to the colon: most lines fail on their first blank.
 bool LooksLikeFieldLine(std::string_view line, size_t* colon_out) {
-  size_t colon = line.find(':');
-  if (colon == 0 || colon == std::string_view::npos || colon > 200) return false;
-  size_t name_end = colon;
-  while (name_end > 0 && (line[name_end - 1] == ' ' || line[name_end - 1] == '\t')) --name_end;
-  if (name_end == 0) return false;
-  for (size_t i = 0; i < name_end; ++i) {
-    unsigned char c = static_cast<unsigned char>(line[i]);
-    if (c <= 32 || c >= 127) return false;
+  const size_t limit = std::min<size_t>(line.size(), 201);
+  size_t name_end = 0;  // just past the last name byte
+  for (size_t i = 0; i < limit; ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c == ':') {
+      if (name_end == 0) return false;
+      if (colon_out) *colon_out = i;
+      return true;
+    }
+    if (c == ' ' || c == '\t') {
+      if (name_end == 0) return false;  // blanks before any name byte
+      continue;                         // blanks before the colon are allowed
+    }
+    if (c < 32 || c >= 127 || name_end != i) return false;  // a blank inside the name
+    name_end = i + 1;
   }
-  if (colon_out) *colon_out = colon;
-  return true;
+  return false;
 }
 
 }  // namespace

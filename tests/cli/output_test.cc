@@ -13,6 +13,23 @@ TEST(Output, JsonStringsAreEscapedAndValidUtf8) {
   EXPECT_NO_THROW(nlohmann::json::parse(out));
 }
 
+// Long ASCII runs are copied eight bytes at a time: a byte that needs care
+// must be found at every offset within such a run, and round-trip.
+TEST(Output, SpecialByteAtEveryOffsetOfALongRunIsEscaped) {
+  for (std::string special : {"\"", "\\", "\n", "\x1F", "\xC3\xA9", "\xFF", "\x7F"}) {
+    for (size_t at = 0; at < 24; ++at) {
+      std::string text(24, 'x');
+      text.insert(at, special);
+      std::string out;
+      AppendJsonString(text, &out);
+      nlohmann::json parsed;
+      ASSERT_NO_THROW(parsed = nlohmann::json::parse(out)) << out;
+      const std::string expected = special == "\xFF" ? std::string(text).replace(at, 1, "\xEF\xBF\xBD") : text;
+      EXPECT_EQ(parsed.get<std::string>(), expected) << "offset " << at;
+    }
+  }
+}
+
 TEST(Output, RecordHasEveryContractField) {
   classify::Verdict v;
   v.format = "rfc3464";
