@@ -40,18 +40,6 @@ bool LooksLikeFieldLine(std::string_view line, size_t* colon_out) {
 
 }  // namespace
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
-}
-
 namespace {
 
 // How common a byte is in mail text (higher: more common), so that a search
@@ -109,14 +97,6 @@ size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from
     if (hit == next_lo) next_lo = next(hit + 1, lo);
     if (hit == next_up) next_up = lo == up ? end : next(hit + 1, up);
   }
-}
-
-std::string_view Trim(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r')) --e;
-  return s.substr(b, e - b);
 }
 
 std::string ToLower(std::string_view s) {

@@ -68,12 +68,34 @@ struct HeaderScan {
 // or at the end of text when there is none).
 HeaderScan ScanHeaders(std::string_view text, const Limits& limits, std::vector<HeaderField>* out);
 
-// ASCII case-insensitive comparison.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
+// ASCII case-insensitive comparison. Inline: header lookups call it for
+// every field, and most calls end at the length check.
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const char x = a[i];
+    const char y = b[i];
+    if (x == y) continue;
+    const char lx = (x >= 'A' && x <= 'Z') ? static_cast<char>(x + 32) : x;
+    const char ly = (y >= 'A' && y <= 'Z') ? static_cast<char>(y + 32) : y;
+    if (lx != ly) return false;
+  }
+  return true;
+}
+inline bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+}
 // Position of `needle` (lowercase ASCII) in `hay` ignoring case, or npos.
 size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from = 0);
-std::string_view Trim(std::string_view s);
+// `s` without leading and trailing blanks and line breaks.
+inline std::string_view Trim(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e && blank(s[b])) ++b;
+  while (e > b && blank(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
 std::string ToLower(std::string_view s);
 
 }  // namespace rebound::message
