@@ -95,7 +95,7 @@ std::unique_ptr<Classifier> Classifier::Create(const ClassifierOptions& options,
   return std::unique_ptr<Classifier>(new Classifier(options, std::move(rules)));
 }
 
-void Classifier::Judge(Verdict* v, std::string_view notification) const {
+void Classifier::Judge(Verdict* v, const std::function<std::string_view()>& notification) const {
   formats::Finding& f = v->finding;
   const RuleSet& rules = rules_->set;
   std::string type_why;
@@ -120,8 +120,10 @@ void Classifier::Judge(Verdict* v, std::string_view notification) const {
         found = true;
       }
     }
-    if (!found && f.diagnostic.empty() && !notification.empty()) {
-      found = rules.Find(notification, f.remote_mta, domain, v->format, &match);
+    std::string_view notification_text;
+    if (!found && f.diagnostic.empty()) notification_text = notification();
+    if (!notification_text.empty()) {
+      found = rules.Find(notification_text, f.remote_mta, domain, v->format, &match);
       if (found) {
         match.evidence += " in the notification text";
         // The reporting MTA's own words, not a reply at some SMTP stage.
@@ -226,22 +228,25 @@ void Classifier::ClassifyParsed(const message::Message& message, std::vector<Ver
     out->push_back(std::move(v));
     return;
   }
-  // The notification text is read only when a finding has no diagnostic.
+  // The notification text is read once, and only if a finding needs it.
   std::string notification;
   bool notification_read = false;
+  auto read_notification = [&]() -> std::string_view {
+    if (!notification_read) {
+      std::string text = formats::FirstTextBody(message);
+      if (text.size() > kMaxNotificationBytes) text.resize(kMaxNotificationBytes);
+      notification = NormalizeDiagnostic(text);
+      notification_read = true;
+    }
+    return notification;
+  };
   for (formats::Finding& f : report.findings) {
     Verdict v;
     v.finding = std::move(f);
     v.format = report.format;
     v.original_message_id = std::string(message.original_message_id());
     if (!report.evidence.empty()) v.evidence.push_back(report.evidence);
-    if (v.finding.diagnostic.empty() && !notification_read) {
-      std::string text = formats::FirstTextBody(message);
-      if (text.size() > kMaxNotificationBytes) text.resize(kMaxNotificationBytes);
-      notification = NormalizeDiagnostic(text);
-      notification_read = true;
-    }
-    Judge(&v, notification);
+    Judge(&v, read_notification);
     out->push_back(std::move(v));
   }
 }
@@ -271,7 +276,7 @@ Verdict Classifier::ClassifyReply(std::string_view reply) const {
   if (v.finding.reply_code.empty() && v.finding.status.empty()) {
     v.finding.action = "failed";
   }
-  Judge(&v, {});
+  Judge(&v, [] { return std::string_view(); });
   return v;
 }
 

@@ -7,6 +7,7 @@
 // many threads at once.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,10 +51,10 @@ class Classifier {
   struct Rules;
   Classifier(ClassifierOptions options, std::unique_ptr<Rules> rules);
   void ClassifyParsed(const message::Message& message, std::vector<Verdict>* out) const;
-  // Decides cause, type and reason of one finding; `notification` is the
-  // human-readable text, normalized, read when the finding has no
-  // diagnostic.
-  void Judge(Verdict* v, std::string_view notification) const;
+  // Decides cause, type and reason of one finding; `notification` gives the
+  // human-readable text, normalized. It is called only when the finding has
+  // no diagnostic and neither the format nor the status decided.
+  void Judge(Verdict* v, const std::function<std::string_view()>& notification) const;
 
   ClassifierOptions options_;
   std::unique_ptr<Rules> rules_;
