@@ -21,11 +21,16 @@ bytes=$(find "$WORK" -type f ! -name '.done-*' -printf '%s\n' | awk '{s+=$1} END
 files=$(find "$WORK" -type f ! -name '.done-*' | wc -l)
 cat "$WORK"/copy-*/bsd/* > /dev/null  # warm the page cache
 out=$(mktemp)
-/usr/bin/time -f '%e %M' -o "$out.time" taskset -c 0 "$BIN" classify --format jsonl "$WORK" > "$out"
-read -r secs rss_kb < "$out.time"
+# Wall time from the shell's nanosecond clock (time(1) rounds to 10 ms);
+# peak RSS from time(1).
+start=$(date +%s%N)
+/usr/bin/time -f '%M' -o "$out.time" taskset -c 0 "$BIN" classify --format jsonl "$WORK" > "$out"
+end=$(date +%s%N)
+read -r rss_kb < "$out.time"
+secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 records=$(wc -l < "$out")
 messages=$(cut -d'"' -f4 "$out" | sort -u | wc -l)
 awk -v s="$secs" -v b="$bytes" -v m="$messages" -v f="$files" -v r="$records" -v k="$rss_kb" 'BEGIN {
   printf "corpus: %d files, %d messages, %.1f MB; %d records\n", f, m, b/1e6, r;
-  printf "time: %.2f s  messages/s: %.0f  MB/s: %.1f  peak RSS: %.1f MB\n", s, m/s, b/1e6/s, k/1024 }'
+  printf "time: %.3f s  messages/s: %.0f  MB/s: %.1f  peak RSS: %.1f MB\n", s, m/s, b/1e6/s, k/1024 }'
 rm -f "$out" "$out.time"

@@ -17,25 +17,28 @@ inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c 
 
 // A field name is printable ASCII without blanks or colon (RFC 5322 ftext);
 // servers sometimes put blanks before the colon, which we allow.
-// One pass up to the colon: most lines fail on their first blank.
+enum FieldByte : uint8_t { kBad, kName, kBlank, kColon };
+
+constexpr std::array<uint8_t, 256> FieldByteClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 33; c < 127; ++c) t[c] = kName;
+  t[' '] = kBlank;
+  t['\t'] = kBlank;
+  t[':'] = kColon;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kFieldByte = FieldByteClasses();
+
+// One pass up to the colon, one table lookup per byte.
 bool LooksLikeFieldLine(std::string_view line, size_t* colon_out) {
   const size_t limit = std::min<size_t>(line.size(), 201);
-  size_t name_end = 0;  // just past the last name byte
-  for (size_t i = 0; i < limit; ++i) {
-    const auto c = static_cast<unsigned char>(line[i]);
-    if (c == ':') {
-      if (name_end == 0) return false;
-      if (colon_out) *colon_out = i;
-      return true;
-    }
-    if (c == ' ' || c == '\t') {
-      if (name_end == 0) return false;  // blanks before any name byte
-      continue;                         // blanks before the colon are allowed
-    }
-    if (c < 32 || c >= 127 || name_end != i) return false;  // a blank inside the name
-    name_end = i + 1;
-  }
-  return false;
+  size_t i = 0;
+  while (i < limit && kFieldByte[static_cast<unsigned char>(line[i])] == kName) ++i;
+  if (i == 0 || i == limit) return false;
+  while (i < limit && kFieldByte[static_cast<unsigned char>(line[i])] == kBlank) ++i;
+  if (i == limit || line[i] != ':') return false;
+  if (colon_out) *colon_out = i;
+  return true;
 }
 
 }  // namespace

@@ -52,6 +52,29 @@ TEST(Headers, SectionWithoutBlankLineEndsAtFirstNonField) {
   EXPECT_EQ(text.substr(scan.body_offset), "this is the body\n");
 }
 
+// What counts as a field line: a name of printable ASCII, blanks allowed
+// only between the name and the colon, the colon within 200 bytes.
+TEST(Headers, FieldLineShapes) {
+  auto first_name = [](std::string_view line) -> std::string {
+    const std::string text = std::string(line) + "\n\n";
+    std::vector<HeaderField> fields = Scan(text);
+    return fields.empty() ? "<none>" : std::string(fields[0].name);
+  };
+  EXPECT_EQ(first_name("Subject: x"), "Subject");
+  EXPECT_EQ(first_name("Subject :x"), "Subject");
+  EXPECT_EQ(first_name("Subject\t: x"), "Subject");
+  EXPECT_EQ(first_name("X-Odd!#$%&'*+-.^_`|~: x"), "X-Odd!#$%&'*+-.^_`|~");
+  EXPECT_EQ(first_name("Sub ject: x"), "<none>");
+  EXPECT_EQ(first_name(": x"), "<none>");
+  EXPECT_EQ(first_name(" Subject: x"), "<none>");
+  EXPECT_EQ(first_name("Subject x"), "<none>");
+  EXPECT_EQ(first_name("Sub\x01ject: x"), "<none>");
+  EXPECT_EQ(first_name("Caf\xC3\xA9: x"), "<none>");
+  EXPECT_EQ(first_name(std::string(200, 'a') + ": x"), std::string(200, 'a'));
+  EXPECT_EQ(first_name(std::string(201, 'a') + ": x"), "<none>");
+  EXPECT_EQ(first_name(std::string(199, 'a') + " : x"), std::string(199, 'a'));
+}
+
 TEST(Headers, FieldLimitIsEnforcedAndNoted) {
   std::string text;
   for (int i = 0; i < 100; ++i) text += "X-Field: " + std::to_string(i) + "\n";
