@@ -24,10 +24,11 @@ struct FileCloser {
 using File = std::unique_ptr<FILE, FileCloser>;
 
 // Splits a byte stream into lines ending in LF, CRLF or a lone CR (the
-// terminator stays on the line), reading in fixed-size chunks.
+// terminator stays on the line), reading in fixed-size chunks. Without a
+// FILE, the lines of `prefix` alone.
 class LineReader {
  public:
-  LineReader(FILE* f, std::string_view prefix) : f_(f), buf_(prefix) {}
+  LineReader(FILE* f, std::string_view prefix) : f_(f), buf_(prefix), eof_(f == nullptr) {}
 
   // Sets *line to the next line; false at the end of input.
   bool Next(std::string* line) {
@@ -80,7 +81,7 @@ class LineReader {
   FILE* f_;
   std::string buf_;
   size_t pos_ = 0;
-  bool eof_ = false;
+  bool eof_;
   bool error_ = false;
 };
 
@@ -223,6 +224,15 @@ bool ReadOpenFile(int fd, const std::string& name, const ReadOptions& options, c
   }
   std::string_view head(buf.data(), have);
   if (options.force_mbox || head.starts_with("From ")) {
+    if (size_known && have == size_hint && size_hint < cap) {
+      // The whole file is in hand: split it without a stream.
+      ::close(fd);
+      if (!ReadMbox(nullptr, head, name, options, on_message)) {
+        *error = "read error";
+        return false;
+      }
+      return true;
+    }
     FILE* f = ::fdopen(fd, "rb");
     if (f == nullptr) {
       *error = std::strerror(errno);
