@@ -190,12 +190,40 @@ bool ReadFile(FILE* f, const std::string& name, const ReadOptions& options, cons
   return true;
 }
 
+// A reusable byte buffer whose growth leaves new bytes uninitialised:
+// std::string::resize would zero every byte a bigger file adds.
+class ReadBuffer {
+ public:
+  char* data() { return data_.get(); }
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+  // Keeps the first min(size(), n) bytes.
+  void Resize(size_t n) {
+    if (n > capacity_) {
+      auto fresh = std::make_unique_for_overwrite<char[]>(n);
+      if (size_ > 0) std::memcpy(fresh.get(), data_.get(), size_);
+      data_ = std::move(fresh);
+      capacity_ = n;
+    }
+    size_ = n;
+  }
+  void Release() {
+    data_.reset();
+    size_ = capacity_ = 0;
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 // Reads the regular file open on `fd` (and closes it) into a reused buffer.
 // For directories of small messages the per-file cost is mostly system
 // calls: open, fstat, one read, close.
 bool ReadOpenFile(int fd, const std::string& name, const ReadOptions& options, const MessageSink& on_message,
                   std::string* error) {
-  thread_local std::string buf;
+  thread_local ReadBuffer buf;
   const size_t cap = options.max_message_bytes + 1;
   struct stat st;
   size_t size_hint = cap;
@@ -204,7 +232,7 @@ bool ReadOpenFile(int fd, const std::string& name, const ReadOptions& options, c
     size_hint = std::min<size_t>(cap, static_cast<size_t>(st.st_size));
     size_known = true;
   }
-  buf.resize(std::max<size_t>(size_hint, 4096));
+  buf.Resize(std::max<size_t>(size_hint, 4096));
   size_t have = 0;
   while (have < buf.size()) {
     // The first read is small, to tell an mbox (streamed) before buffering.
@@ -220,7 +248,7 @@ bool ReadOpenFile(int fd, const std::string& name, const ReadOptions& options, c
     have += static_cast<size_t>(n);
     if (options.force_mbox || std::string_view(buf.data(), have).starts_with("From ")) break;
     if (size_known && have >= size_hint && size_hint < cap) break;  // whole file, no read for EOF
-    if (have == buf.size() && have < cap) buf.resize(std::min(cap, buf.size() * 2));
+    if (have == buf.size() && have < cap) buf.Resize(std::min(cap, buf.size() * 2));
   }
   std::string_view head(buf.data(), have);
   if (options.force_mbox || head.starts_with("From ")) {
@@ -249,7 +277,7 @@ bool ReadOpenFile(int fd, const std::string& name, const ReadOptions& options, c
   }
   ::close(fd);
   on_message(name, head.substr(0, std::min(have, cap)));
-  if (buf.capacity() > (4u << 20)) std::string().swap(buf);  // do not keep a huge buffer
+  if (buf.capacity() > (4u << 20)) buf.Release();  // do not keep a huge buffer
   return true;
 }
 
@@ -274,8 +302,9 @@ bool ReadDirectory(int dirfd, const std::string& name, const ReadOptions& option
   bool ok = true;
   std::string prefix = name;
   if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
+  std::string child;  // reused: one path per entry
   for (const auto& [entry, d_type] : entries) {
-    const std::string child = prefix + entry;
+    child.assign(prefix).append(entry);
     unsigned char type = d_type;
     if (type == DT_UNKNOWN || type == DT_LNK) {
       struct stat st;
