@@ -47,28 +47,32 @@ using DecodeFn = bool (*)(const message::Message& message, Report* report);
 
 // A registry entry.
 //
-// `marks` are literals separated by '|', matched ignoring ASCII case; empty
-// when the decoder has none. They let Decode() skip, after one pass over
-// the message, the decoders that cannot recognise it, so they must be a
-// NECESSARY condition: whenever `decode` returns true, at least one mark
-// occurs in
-//   - the top-level header section as written (names and raw values, which
-//     is what HeaderBlock::Has/Raw and HeaderContains read), or
-//   - the first Subject as HeaderBlock::Text() decodes it, or
-//   - Message::MainText() (what FirstTextBody returns).
+// The marks are literals separated by '|', matched ignoring ASCII case;
+// empty when the decoder has none. They let Decode() skip, after one pass
+// over each place, the decoders that cannot recognise a message, so they
+// must be a NECESSARY condition: whenever `decode` returns true, one of the
+// decoder's
+//   - header marks occurs in the top-level header section as written (names
+//     and raw values, which is what HeaderBlock::Has/Raw and HeaderContains
+//     read) or in the first Subject as HeaderBlock::Text() decodes it, or
+//   - text marks occurs in Message::MainText() (what FirstTextBody returns).
 // Nothing else is searched: not the delivery-status or feedback-report
 // fields, not the returned original, not other parts, not m.bytes() beyond
-// the header section. So marks come from a decoder's own early checks on
-// those three places (a From, Subject, X-Mailer or Received value, a header
-// name, a sentence of the notice the decoder requires), and any literal
-// that the decoder's required text contains will do (a shorter one is
-// safer). A decoder that may accept on structure alone (delivery-status
-// groups, a feedback report, the returned original) has no marks and is
-// always tried: keep its first checks cheap. Marks must not hold CR or LF.
+// the header section. So marks come from a decoder's own early checks (a
+// From, Subject, X-Mailer or Received value, a header name: header marks;
+// a sentence of the notice the decoder requires: text marks), and any
+// literal that the required text contains will do. Where a decoder requires
+// both a header and a sentence, one of the two places suffices; each mark
+// added to a place slows that place's pass a little, and the header section
+// is the longer. A decoder that may accept on structure alone
+// (delivery-status groups, a feedback report, the returned original) has no
+// marks and is always tried: keep its first checks cheap. Marks must not
+// hold CR or LF.
 struct Decoder {
   std::string_view name;
   DecodeFn decode;
-  std::string_view marks;
+  std::string_view header_marks;
+  std::string_view text_marks;
 };
 
 // All decoders, in the order they are tried.

@@ -1,11 +1,13 @@
-// The format prefilter: one vectorscan pass over a message tells which
-// decoders of the registry can possibly recognise it, from the marks each
-// registry entry declares (see Decoder::marks in formats.h for the contract).
+// The format prefilter: two vectorscan passes over a message, one over the
+// top-level header section and one over the main text, tell which decoders
+// of the registry can possibly recognise it, from the marks each registry
+// entry declares for each place (see Decoder in formats.h for the contract).
 //
-// Thread-safety: the mark database is built once, on first use: loaded from
-// PrecompiledMarks() when that was compiled from the same marks for a CPU
-// like this one, else compiled from the registry; Candidates may be called from any number of threads (each gets
-// its own scratch space on its first call).
+// Thread-safety: the mark databases are built once, on first use: loaded
+// from PrecompiledMarks() when that was compiled from the same marks for a
+// CPU like this one, else compiled from the registry. Candidates may be
+// called from any number of threads (each gets its own scratch space on its
+// first call).
 #pragma once
 
 #include <bitset>
@@ -22,16 +24,19 @@ inline constexpr size_t kMaxDecoders = 128;
 using DecoderSet = std::bitset<kMaxDecoders>;
 
 // The decoders that may recognise `message`: every decoder without marks,
-// and every decoder one of whose marks occurs in the top-level header
-// section (raw, plus the decoded Subject when it is encoded or folded) or in
-// the main text (Message::MainText()). All decoders when the prefilter
+// every decoder one of whose header marks occurs in the top-level header
+// section (raw, plus the decoded Subject when it is encoded or folded), and
+// every decoder one of whose text marks occurs in the main text
+// (Message::MainText()). All decoders when the prefilter
 // cannot tell (its database failed to compile, or the message is larger
 // than the decoding limit, where decoding the main text early could add a
 // note that the unfiltered order would not have added).
 DecoderSet Candidates(const message::Message& message);
 
-// The marks of Registry()[i], split; for tests and diagnostics.
-std::vector<std::string> MarksOf(size_t decoder);
+// The header and text marks of Registry()[i], split; for tests and
+// diagnostics.
+std::vector<std::string> HeaderMarksOf(size_t decoder);
+std::vector<std::string> TextMarksOf(size_t decoder);
 
 // Empty when the mark database compiled; else why it did not (then
 // Candidates returns every decoder).

@@ -93,11 +93,11 @@ TEST(Prefilter, MarkDatabaseCompiles) {
   for (std::string_view name : {"arf", "rfc3464", "rfc3834", "generic"}) {
     int i = IndexOf(name);
     ASSERT_GE(i, 0);
-    EXPECT_TRUE(MarksOf(i).empty()) << name;
+    EXPECT_TRUE(HeaderMarksOf(i).empty() && TextMarksOf(i).empty()) << name;
   }
   int qmail = IndexOf("qmail");
   ASSERT_GE(qmail, 0);
-  EXPECT_FALSE(MarksOf(qmail).empty());
+  EXPECT_FALSE(TextMarksOf(qmail).empty());
 }
 
 // The unit tests link the database rebound_rulec compiled at build time; it
@@ -180,6 +180,28 @@ TEST(Prefilter, UnmarkedMessageSkipsMarkedDecoders) {
   EXPECT_FALSE(c.test(IndexOf("exim")));
   EXPECT_TRUE(c.test(IndexOf("generic")));
   ExpectSameAsUnfiltered(m, "plain letter");
+}
+
+// Each mark counts only in its own place: a header mark quoted in the
+// notice, or a sentence of a notice written into a header, is no reason to
+// try a decoder that never reads it there.
+TEST(Prefilter, MarksCountOnlyInTheirPlace) {
+  message::Message m;
+  m.Parse(
+      "From: someone@example.org\nSubject: hello\nX-Note: This is the DragonFly Mail Agent\n\n"
+      "We saw X-Mimecast-Originator and X-MLServer in a header once.\n");
+  DecoderSet c = Candidates(m);
+  EXPECT_FALSE(c.test(IndexOf("dragonfly")));  // a text mark, in the header
+  EXPECT_FALSE(c.test(IndexOf("mimecast")));   // header marks, in the text
+  EXPECT_FALSE(c.test(IndexOf("fml")));
+  message::Message placed;
+  placed.Parse(
+      "From: someone@example.org\nSubject: hello\nX-MLServer: fml [fml 4.0]\n\n"
+      "This is the DragonFly Mail Agent v0.11 at mx.example.org.\n");
+  DecoderSet d = Candidates(placed);
+  EXPECT_TRUE(d.test(IndexOf("dragonfly")));
+  EXPECT_TRUE(d.test(IndexOf("fml")));
+  EXPECT_FALSE(d.test(IndexOf("mimecast")));
 }
 
 // Over the shared corpus, when it is there: every decoder that recognises a
