@@ -45,10 +45,9 @@ bool WordNeedsCare(const char* p) {
   return ((x & kHigh) | below_space | has_zero(x ^ ('"' * kOnes)) | has_zero(x ^ ('\\' * kOnes))) != 0;
 }
 
+// `name` is one of our own keys, plain ASCII: written as is.
 void Field(std::string_view name, std::string_view value, bool null_if_empty, std::string* out) {
-  out->push_back(',');
-  AppendJsonString(name, out);
-  out->push_back(':');
+  out->append(",\"").append(name).append("\":");
   if (null_if_empty && value.empty()) {
     out->append("null");
   } else {
