@@ -168,25 +168,25 @@ std::string SmtpCommandIn(std::string_view text) {
       {"starttls", "STARTTLS", true}, {"initial connection", "CONN", false},
       {"greeting", "CONN", false},    {"connect to", "CONN", false},
   };
-  size_t best = std::string_view::npos;
-  std::string_view command;
-  for (const Mark& mark : kMarks) {
-    size_t from = 0;
-    while (true) {
-      size_t at = message::FindIgnoreCase(text, mark.needle, from);
-      if (at == std::string_view::npos || at >= best) break;
-      from = at + 1;
-      size_t end = at + mark.needle.size();
-      bool word = (at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]))) &&
-                  (end == text.size() || !std::isalnum(static_cast<unsigned char>(text[end])));
-      if (!word) continue;
+  // One pass: the earliest word that starts a mark wins, the first mark in
+  // the list at the same place.
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (size_t at = 0; at < text.size(); ++at) {
+    const char first = static_cast<char>(text[at] | 0x20);
+    if (first != 'r' && first != 'm' && first != 'e' && first != 'd' && first != 'h' && first != 's' &&
+        first != 'i' && first != 'g' && first != 'c') {
+      continue;
+    }
+    if (at > 0 && alnum(text[at - 1])) continue;
+    for (const Mark& mark : kMarks) {
+      if (mark.needle[0] != first || !message::StartsWithIgnoreCase(text.substr(at), mark.needle)) continue;
+      const size_t end = at + mark.needle.size();
+      if (end < text.size() && alnum(text[end])) continue;
       if (mark.upper_only && text[at] != mark.needle[0] - 32) continue;
-      best = at;
-      command = mark.command;
-      break;
+      return std::string(mark.command);
     }
   }
-  return std::string(command);
+  return std::string();
 }
 
 namespace {

@@ -389,11 +389,18 @@ class Parser {
     size_t pos = 0;
     int blocks = 0;
     while (pos < text.size() && blocks < 64) {
-      std::string_view line = text.substr(pos, NextLine(text, pos) - pos);
+      const size_t next = NextLine(text, pos);
+      std::string_view line = text.substr(pos, next - pos);
       bool starts = false;
-      for (std::string_view s : kStarts) starts = starts || StartsWithIgnoreCase(line, s);
+      switch (line[0] | 0x20) {  // the first letters of kStarts, either case
+        case 'd': case 'f': case 'm': case 'r': case 's': case 't':
+          for (std::string_view s : kStarts) starts = starts || StartsWithIgnoreCase(line, s);
+          break;
+        default:
+          break;
+      }
       if (!starts) {
-        pos = NextLine(text, pos);
+        pos = next;
         continue;
       }
       ++blocks;

@@ -113,5 +113,19 @@ TEST(GroupA, JoinReplyLinesDropsRepeatedPrefixes) {
   EXPECT_EQ(SmtpCommandIn("nothing here"), "");
 }
 
+// The earliest command named wins; "DATA", "EHLO", "HELO" and "STARTTLS"
+// count only in capitals and only as whole words.
+TEST(GroupA, SmtpCommandInTakesTheEarliestWholeWord) {
+  EXPECT_EQ(SmtpCommandIn("after MAIL FROM, then RCPT TO"), "MAIL");
+  EXPECT_EQ(SmtpCommandIn("rcpt to <a@b>: no mail from here"), "RCPT");
+  EXPECT_EQ(SmtpCommandIn("the data was bad, said after DATA"), "DATA");
+  EXPECT_EQ(SmtpCommandIn("metadata error"), "");
+  EXPECT_EQ(SmtpCommandIn("rejected at the greeting"), "CONN");
+  EXPECT_EQ(SmtpCommandIn("lost connection after EHLO"), "EHLO");
+  EXPECT_EQ(SmtpCommandIn("failed to connect to mx.example.org"), "CONN");
+  EXPECT_EQ(SmtpCommandIn("helo there; STARTTLS failed"), "STARTTLS");
+  EXPECT_EQ(SmtpCommandIn("after end of data"), "DATA");
+}
+
 }  // namespace
 }  // namespace rebound::formats
