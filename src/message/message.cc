@@ -11,22 +11,23 @@ namespace rebound::message {
 namespace {
 
 // Rewrites CRLF and lone CR to LF so that every scan sees one line ending.
+// The output is at most as long as the input: runs are copied in place.
 void NormalizeLineEndings(std::string_view in, std::string* out) {
-  out->clear();
-  out->reserve(in.size());
+  out->resize(in.size());
+  char* o = out->data();
   const char* p = in.data();
   const char* end = p + in.size();
   while (p < end) {
-    const char* cr = static_cast<const char*>(std::memchr(p, '\r', end - p));
-    if (cr == nullptr) {
-      out->append(p, end - p);
-      break;
-    }
-    out->append(p, cr - p);
-    out->push_back('\n');
+    const char* cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<size_t>(end - p)));
+    const char* stop = cr != nullptr ? cr : end;
+    std::memcpy(o, p, static_cast<size_t>(stop - p));
+    o += stop - p;
+    if (cr == nullptr) break;
+    *o++ = '\n';
     p = cr + 1;
     if (p < end && *p == '\n') ++p;
   }
+  out->resize(static_cast<size_t>(o - out->data()));
 }
 
 bool IsDsnFieldName(std::string_view name) {
