@@ -12,7 +12,7 @@ using message::StartsWithIgnoreCase;
 using message::Trim;
 
 bool DecodeDomino(const message::Message& m, Report* report) {
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   if (!StartsWithIgnoreCase(subject, "DELIVERY FAILURE:") && !StartsWithIgnoreCase(subject, "DELIVERY_FAILURE:")) {
     return false;
   }

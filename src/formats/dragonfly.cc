@@ -12,7 +12,7 @@ using message::StartsWithIgnoreCase;
 using message::Trim;
 
 bool DecodeDragonFly(const message::Message& m, Report* report) {
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   if (!message::EqualsIgnoreCase(subject, "Mail delivery failed")) return false;
   const std::string& body = FirstTextBody(m);
   if (FindIgnoreCase(body, "This is the DragonFly Mail Agent") == std::string::npos) return false;

@@ -12,7 +12,7 @@ namespace {
 bool LooksLikeExim(const message::Message& m) {
   const message::HeaderBlock& h = m.headers();
   if (h.Has("X-Failed-Recipients")) return true;
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   if (message::StartsWithIgnoreCase(subject, "Mail delivery failed") ||
       message::StartsWithIgnoreCase(subject, "Mail failure") ||
       (message::StartsWithIgnoreCase(subject, "Warning: message ") &&

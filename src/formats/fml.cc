@@ -34,7 +34,7 @@ constexpr Template kTemplates[] = {
 
 bool DecodeFml(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "X-MLServer", "fml")) return false;
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   const Template* matched = nullptr;
   for (const Template& tp : kTemplates) {
     if (FindIgnoreCase(subject, tp.subject) != std::string::npos) {

@@ -15,7 +15,7 @@ using message::StartsWithIgnoreCase;
 using message::Trim;
 
 bool DecodeOpenSmtpd(const message::Message& m, Report* report) {
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   if (!StartsWithIgnoreCase(subject, "Delivery status notification")) return false;
   const std::string& body = FirstTextBody(m);
   if (FindIgnoreCase(body, "This is the MAILER-DAEMON, please DO NOT REPLY") == std::string::npos) return false;

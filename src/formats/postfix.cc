@@ -74,7 +74,7 @@ std::vector<Paragraph> ReadParagraphs(std::string_view body) {
 bool DecodePostfix(const message::Message& m, Report* report) {
   const message::DeliveryStatus& dsn = m.delivery_status();
   bool postfix_dsn = dsn.per_message.Has("X-Postfix-Queue-ID") || dsn.per_message.Has("X-Postfix-Sender");
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   bool postfix_subject = message::EqualsIgnoreCase(subject, "Undelivered Mail Returned to Sender") ||
                          message::EqualsIgnoreCase(subject, "Delayed Mail (still being retried)");
   if (!postfix_dsn && !postfix_subject) return false;

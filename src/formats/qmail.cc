@@ -20,7 +20,7 @@ constexpr std::string_view kStarts[] = {
 
 bool DecodeQmail(const message::Message& m, Report* report) {
   // qmail-send always writes "failure notice"; a relay may prefix it.
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   bool qmail_subject = message::FindIgnoreCase(subject, "failure notice") != std::string::npos;
   bool qmail_received = false;
   for (const message::HeaderField& h : m.headers()) {

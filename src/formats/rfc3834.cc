@@ -29,7 +29,7 @@ bool DecodeRfc3834(const message::Message& m, Report* report) {
   } else if (message::EqualsIgnoreCase(h.Raw("Precedence"), "auto_reply")) {
     evidence = "Precedence: auto_reply";
   } else {
-    std::string subject = m.Subject();
+    const std::string& subject = m.Subject();
     static constexpr std::string_view kSubjects[] = {"auto:",      "automatic reply", "out of office", "autoreply",
                                                      "auto-reply", "auto reply",      "vacation"};
     for (std::string_view s : kSubjects) {

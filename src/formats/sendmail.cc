@@ -13,7 +13,7 @@ using message::StartsWithIgnoreCase;
 using message::Trim;
 
 bool DecodeSendmail(const message::Message& m, Report* report) {
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   if (!StartsWithIgnoreCase(subject, "Returned mail:") && !StartsWithIgnoreCase(subject, "Warning: could not send")) {
     return false;
   }

@@ -13,7 +13,7 @@ using message::StartsWithIgnoreCase;
 using message::Trim;
 
 bool DecodeV5Sendmail(const message::Message& m, Report* report) {
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   if (!StartsWithIgnoreCase(subject, "Returned mail:")) return false;
   if (!m.delivery_status().empty()) return false;
   const std::string& body = FirstTextBody(m);

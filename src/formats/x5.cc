@@ -15,7 +15,7 @@ using message::FindIgnoreCase;
 
 bool DecodeX5(const message::Message& m, Report* report) {
   if (!m.delivery_status().empty()) return false;
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   if (!message::StartsWithIgnoreCase(subject, "Returned mail:")) return false;
   // The inner DSN: a message/delivery-status part inside the returned message.
   const auto& parts = m.parts();

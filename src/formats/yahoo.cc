@@ -7,7 +7,7 @@
 namespace rebound::formats {
 
 bool DecodeYahoo(const message::Message& m, Report* report) {
-  std::string subject = m.Subject();
+  const std::string& subject = m.Subject();
   if (!message::EqualsIgnoreCase(subject, "Failure Notice")) return false;
   constexpr std::string_view kStart = "Sorry, we were unable to deliver your message to the following address";
   const std::string& body = FirstTextBody(m);
