@@ -173,10 +173,7 @@ std::string SmtpCommandIn(std::string_view text) {
   auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   for (size_t at = 0; at < text.size(); ++at) {
     const char first = static_cast<char>(text[at] | 0x20);
-    if (first != 'r' && first != 'm' && first != 'e' && first != 'd' && first != 'h' && first != 's' &&
-        first != 'i' && first != 'g' && first != 'c') {
-      continue;
-    }
+    if (std::string_view("rmedhsigc").find(first) == std::string_view::npos) continue;  // no mark starts so
     if (at > 0 && alnum(text[at - 1])) continue;
     for (const Mark& mark : kMarks) {
       if (mark.needle[0] != first || !message::StartsWithIgnoreCase(text.substr(at), mark.needle)) continue;

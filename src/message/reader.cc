@@ -38,7 +38,8 @@ class LineReader {
       const char* base = buf_.data();
       const char* lf = static_cast<const char*>(std::memchr(base + pos_, '\n', buf_.size() - pos_));
       const char* stop = lf != nullptr ? lf : base + buf_.size();
-      const char* cr = static_cast<const char*>(std::memchr(base + pos_, '\r', static_cast<size_t>(stop - (base + pos_))));
+      const char* cr =
+          static_cast<const char*>(std::memchr(base + pos_, '\r', static_cast<size_t>(stop - (base + pos_))));
       size_t i = static_cast<size_t>((cr != nullptr ? cr : stop) - base);
       if (i < buf_.size()) {
         // A CR at the very end of the buffer may be followed by LF in the
