@@ -50,16 +50,17 @@ Permanence PermanenceOf(const formats::Finding& f, std::string* why) {
 std::string RuleText(const formats::Finding& f) {
   std::string text = NormalizeDiagnostic(f.diagnostic);
   std::string_view clause;
-  if (f.command == "RCPT")
+  if (f.command == "RCPT") {
     clause = " (in reply to rcpt to command)";
-  else if (f.command == "MAIL")
+  } else if (f.command == "MAIL") {
     clause = " (in reply to mail from command)";
-  else if (f.command == "DATA")
+  } else if (f.command == "DATA") {
     clause = " (in reply to end of data command)";
-  else if (f.command == "EHLO" || f.command == "HELO")
+  } else if (f.command == "EHLO" || f.command == "HELO") {
     clause = " (in reply to ehlo command)";
-  else if (f.command == "CONN")
+  } else if (f.command == "CONN") {
     clause = " (in reply to initial connection)";
+  }
   if (!clause.empty() && text.find("(in reply to ") == std::string::npos) text += clause;
   // The status a DSN field gave, when the server's words do not hold it, so
   // that a provider's rule on its status codes applies either way.

@@ -1,6 +1,7 @@
 // rebound: the operator's command line.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <exception>
 
 #include "cli/commands.h"
 
@@ -18,9 +19,7 @@ void AddStoreOptions(CLI::App* app, rebound::cli::StoreArgs* args) {
   app->add_flag("--json", args->json, "JSON lines instead of text");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   using rebound::cli::OutputFormat;
   CLI::App app{"Rebound: bounce classification and management"};
   app.require_subcommand(1);
@@ -213,4 +212,19 @@ int main(int argc, char** argv) {
     return RunSend(*classifier, serve_args, send_args);
   }
   return 2;
+}
+
+}  // namespace
+
+// Failures are reported through exit codes; an exception that escapes
+// (out of memory, a library's surprise) is reported too, not a crash.
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rebound: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "rebound: unexpected error\n");
+  }
+  return 70;  // EX_SOFTWARE
 }

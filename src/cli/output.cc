@@ -9,7 +9,6 @@ namespace rebound::cli {
 
 namespace {
 
-using classify::BounceType;
 using classify::Verdict;
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when invalid.

@@ -91,7 +91,9 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
     receiver.Stop();
   });
   receiver.Run();
-  pthread_kill(waiter.native_handle(), SIGTERM);
+  // Wakes the waiter from sigwait: SIGTERM is blocked in every thread, so it
+  // is received there, not acted on.
+  pthread_kill(waiter.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
   waiter.join();
   const auto& s = receiver.stats();
   spdlog::info("stopped; {} connections, {} messages stored, {} applied, {} unmatched, {} recipients refused",
@@ -127,9 +129,10 @@ int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const
   if (send.retry) {
     int expired = 0;
     ok = sender.RetryDue(&report, &error) && policy.ExpirePending(&expired, &error);
-    if (ok)
+    if (ok) {
       std::printf("retried: %d delivered, %d bounced, %d still pending; %d expired to SOFT\n", report.delivered,
                   report.bounced, report.pending, expired);
+    }
   } else {
     std::vector<std::string> recipients;
     std::string body;

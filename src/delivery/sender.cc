@@ -40,7 +40,9 @@ bool SplitHostPort(const std::string& s, std::string* host, int* port) {
     return !s.empty();
   }
   *host = s.substr(0, colon);
-  *port = std::atoi(s.c_str() + colon + 1);
+  char* end = nullptr;
+  const long port_number = std::strtol(s.c_str() + colon + 1, &end, 10);
+  *port = port_number > 0 && port_number < 65536 && *end == '\0' ? static_cast<int>(port_number) : 0;
   return !host->empty() && *port > 0;
 }
 
@@ -129,9 +131,10 @@ bool Destination(const SenderOptions& options, const std::string& domain, std::s
 
 int64_t Sender::Backoff(int64_t attempts) {
   // 5 minutes, doubling, at most 4 hours between attempts.
+  constexpr int64_t kMax = int64_t{4} * 3600;
   int64_t delay = 300;
-  for (int64_t i = 1; i < attempts && delay < 4 * 3600; ++i) delay *= 2;
-  return std::min<int64_t>(delay, 4 * 3600);
+  for (int64_t i = 1; i < attempts && delay < kMax; ++i) delay *= 2;
+  return std::min<int64_t>(delay, kMax);
 }
 
 bool Sender::SendEmail(const std::string& account_name, const std::string& from, const std::string& subject,

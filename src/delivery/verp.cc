@@ -75,8 +75,8 @@ std::string Lower(std::string_view s) {
 
 }  // namespace
 
-bool VerpSigner::Create(std::string local_part, std::string domain, std::vector<VerpKey> keys, VerpSigner* out,
-                        std::string* error) {
+bool VerpSigner::Create(const std::string& local_part, const std::string& domain, std::vector<VerpKey> keys,
+                        VerpSigner* out, std::string* error) {
   if (keys.empty()) {
     *error = "VERP needs at least one signing key";
     return false;

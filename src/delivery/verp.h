@@ -26,8 +26,8 @@ class VerpSigner {
  public:
   // `keys` must not be empty; keys[0] signs. An error is returned for keys
   // that are too short or share an id.
-  static bool Create(std::string local_part, std::string domain, std::vector<VerpKey> keys, VerpSigner* out,
-                     std::string* error);
+  static bool Create(const std::string& local_part, const std::string& domain, std::vector<VerpKey> keys,
+                     VerpSigner* out, std::string* error);
 
   // The return path for `send_id`, e.g. "bounce+ab3k...@bounces.example.net".
   std::string Address(uint64_t send_id) const;

@@ -8,8 +8,6 @@
 
 namespace rebound::formats {
 
-using message::FindIgnoreCase;
-
 namespace {
 
 // The string value of "key" in a flat JSON object body starting at `obj`:

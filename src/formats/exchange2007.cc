@@ -70,6 +70,7 @@ bool ReadExchangeNdr(const message::Message& m, Report* report) {
   const std::string& text = FirstTextBody(m);
   std::vector<ExchangeEntry> entries = ParseExchangeDiagnostics(text, nullptr);
   std::vector<NdrEntry> ndr;
+  ndr.reserve(entries.size());
   for (const ExchangeEntry& e : entries) ndr.push_back(SplitEntry(e));
 
   if (DecodeDsnGroups(m, report)) {

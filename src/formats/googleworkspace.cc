@@ -8,7 +8,6 @@
 namespace rebound::formats {
 
 using message::FindIgnoreCase;
-using message::Trim;
 
 bool DecodeGoogleWorkspace(const message::Message& m, Report* report) {
   const message::HeaderBlock& h = m.headers();

@@ -10,7 +10,6 @@
 
 namespace rebound::formats {
 
-using message::FindIgnoreCase;
 using message::StartsWithIgnoreCase;
 using message::Trim;
 

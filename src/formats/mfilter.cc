@@ -8,7 +8,6 @@
 
 namespace rebound::formats {
 
-using message::FindIgnoreCase;
 using message::Trim;
 
 bool DecodeMfilter(const message::Message& m, Report* report) {

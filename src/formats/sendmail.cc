@@ -41,7 +41,8 @@ bool DecodeSendmail(const message::Message& m, Report* report) {
       } else if (t.starts_with(">>> ")) {
         command = SmtpCommandIn(t.substr(4));
       } else if (t.starts_with("<<< ")) {
-        reply = reply.empty() ? std::string(t.substr(4)) : reply + "\n" + std::string(t.substr(4));
+        if (!reply.empty()) reply += '\n';
+        reply += t.substr(4);
       }
     }
   }

@@ -57,15 +57,12 @@ void FillCodesFromDiagnostic(Finding* f) {
     if (code.empty()) code = FindReplyCode(f->diagnostic);
     if (!code.empty() && code[0] != '2') f->reply_code = std::string(code);
   }
+  // Without a Status, the reply's code is the status. With one of the same
+  // class, the reply's code wins: the reporting MTA's Status summarises
+  // ("5.0.0", or "4.4.7" when it gave up retrying), the remote server's own
+  // code says what happened.
   std::string_view in_text = FindStatusCode(f->diagnostic);
-  if (f->status.empty()) {
-    f->status = std::string(in_text);
-  } else if (!in_text.empty() && in_text[0] == f->status[0]) {
-    // The reporting MTA's Status summarises ("5.0.0", or "4.4.7" when it
-    // gave up retrying); the remote server's own code in its reply says
-    // what happened.
-    f->status = std::string(in_text);
-  }
+  if (f->status.empty() || (!in_text.empty() && in_text[0] == f->status[0])) f->status = std::string(in_text);
 }
 
 Finding NoticeFinding(std::string recipient, std::string_view action, std::string diagnostic) {

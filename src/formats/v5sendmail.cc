@@ -39,7 +39,8 @@ bool DecodeV5Sendmail(const message::Message& m, Report* report) {
       continue;
     }
     if (t.starts_with("<<< ")) {
-      reply = reply.empty() ? std::string(t.substr(4)) : reply + " " + std::string(t.substr(4));
+      if (!reply.empty()) reply += ' ';
+      reply += t.substr(4);
       continue;
     }
     last_line = std::string(t);

@@ -8,7 +8,6 @@
 
 namespace rebound::formats {
 
-using message::FindIgnoreCase;
 using message::StartsWithIgnoreCase;
 using message::Trim;
 

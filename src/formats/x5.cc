@@ -11,8 +11,6 @@
 
 namespace rebound::formats {
 
-using message::FindIgnoreCase;
-
 bool DecodeX5(const message::Message& m, Report* report) {
   if (!m.delivery_status().empty()) return false;
   const std::string& subject = m.Subject();

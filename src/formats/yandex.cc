@@ -9,8 +9,6 @@
 
 namespace rebound::formats {
 
-using message::Trim;
-
 namespace {
 
 struct Paragraph {

@@ -153,14 +153,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
       job.recipients.emplace_back(r, send_id);
     }
     job.raw = session_.message();
-    job.done = [self = shared_from_this()](bool stored, std::string queue_id) {
+    job.done = [self = shared_from_this()](bool stored, const std::string& queue_id) {
       self->Write(self->session_.Finish(stored, queue_id));
       self->Drain();
     };
     receiver_->Submit(std::move(job));
   }
 
-  void Write(std::string text) {
+  void Write(const std::string& text) {
     pending_ += text;
     if (!writing_) Flush();
   }

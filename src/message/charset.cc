@@ -91,7 +91,8 @@ class ConverterCache {
     }
     return cache_.emplace(from, iconv_open("UTF-8", from.c_str())).first->second;
   }
-  static inline const iconv_t kInvalid = reinterpret_cast<iconv_t>(-1);
+  // iconv_open's documented failure value.
+  static inline const iconv_t kInvalid = reinterpret_cast<iconv_t>(-1);  // NOLINT(performance-no-int-to-ptr)
 
  private:
   std::unordered_map<std::string, iconv_t> cache_;
@@ -107,7 +108,7 @@ iconv_t Converter(const std::string& from) {
 // iconv does not know the charset.
 bool Convert(std::string_view in, const std::string& from, bool latin1_fallback, std::string* out) {
   iconv_t cd = Converter(from);
-  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  if (cd == ConverterCache::kInvalid) return false;
   iconv(cd, nullptr, nullptr, nullptr, nullptr);
   out->clear();
   out->reserve(in.size() + in.size() / 2 + 16);

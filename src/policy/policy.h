@@ -29,11 +29,11 @@ using Clock = std::function<int64_t()>;
 Clock SystemClock();
 
 struct Settings {
-  int64_t global_window = 60 * 86400;  // look-back for counting accounts
-  int global_accounts = 3;             // distinct accounts that make GLOBAL
-  int64_t healing_second_within = 30 * 86400;
-  int64_t healing_lapse_after = 90 * 86400;
-  int64_t pending_expiry = 72 * 3600;  // PENDING becomes SOFT after this
+  int64_t global_window = int64_t{60} * 86400;  // look-back for counting accounts
+  int global_accounts = 3;                      // distinct accounts that make GLOBAL
+  int64_t healing_second_within = int64_t{30} * 86400;
+  int64_t healing_lapse_after = int64_t{90} * 86400;
+  int64_t pending_expiry = int64_t{72} * 3600;  // PENDING becomes SOFT after this
 };
 
 // One classified bounce, complaint or notice for one address of an account.

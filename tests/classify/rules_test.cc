@@ -28,8 +28,8 @@ TEST(Rules, BuiltInRulesLoadPrecompiledAndMatch) {
   ASSERT_TRUE(set.Compile(&error, PrecompiledRules())) << error;
   EXPECT_TRUE(set.loaded_precompiled());
   RuleMatch m;
-  ASSERT_TRUE(
-      set.Find(NormalizeDiagnostic("550 5.1.1 <a@b.example>: Recipient address rejected: User unknown"), "", "", "", &m));
+  ASSERT_TRUE(set.Find(NormalizeDiagnostic("550 5.1.1 <a@b.example>: Recipient address rejected: User unknown"), "", "",
+                       "", &m));
   EXPECT_EQ(m.cause, formats::Cause::kUserUnknown);
   EXPECT_NE(m.evidence.find("rules/"), std::string::npos);
 }
