@@ -34,6 +34,30 @@ TEST(Rules, BuiltInRulesLoadPrecompiledAndMatch) {
   EXPECT_NE(m.evidence.find("rules/"), std::string::npos);
 }
 
+// Servers answer in their users' languages; the 8-bit phrases match as
+// the UTF-8 the message layer hands over.
+TEST(Rules, NonEnglishPhrasesMatch) {
+  RuleSet set;
+  std::string error;
+  ASSERT_TRUE(LoadRules(&set, "", &error)) << error;
+  ASSERT_TRUE(set.Compile(&error, PrecompiledRules())) << error;
+  struct Case {
+    const char* reply;
+    formats::Cause cause;
+  };
+  for (const Case& c : {Case{"550 5.1.1 <a@b.example>: Empfänger unbekannt", formats::Cause::kUserUnknown},
+                        Case{"550 5.1.1 Utente sconosciuto", formats::Cause::kUserUnknown},
+                        Case{"550 5.1.1 Usuário desconhecido", formats::Cause::kUserUnknown},
+                        Case{"550 5.1.1 宛先不明です", formats::Cause::kUserUnknown},
+                        Case{"552 5.2.2 Postfach ist voll", formats::Cause::kMailboxFull},
+                        Case{"552 Boîte aux lettres pleine", formats::Cause::kMailboxFull},
+                        Case{"452 4.2.2 Caixa postal cheia", formats::Cause::kMailboxFull}}) {
+    RuleMatch m;
+    ASSERT_TRUE(set.Find(NormalizeDiagnostic(c.reply), "", "", "", &m)) << c.reply;
+    EXPECT_EQ(m.cause, c.cause) << c.reply;
+  }
+}
+
 TEST(Rules, ADifferentRuleSetDoesNotUseThePrecompiledDatabase) {
   RuleSet set;
   std::string error;
