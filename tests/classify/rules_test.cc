@@ -34,9 +34,9 @@ TEST(Rules, BuiltInRulesLoadPrecompiledAndMatch) {
   EXPECT_NE(m.evidence.find("rules/"), std::string::npos);
 }
 
-// Servers answer in their users' languages; the 8-bit phrases match as
-// the UTF-8 the message layer hands over.
-TEST(Rules, NonEnglishPhrasesMatch) {
+// Servers answer in their users' languages (the 8-bit phrases match as the
+// UTF-8 the message layer hands over) and in their own words.
+TEST(Rules, PhrasesOfRealServersMatch) {
   RuleSet set;
   std::string error;
   ASSERT_TRUE(LoadRules(&set, "", &error)) << error;
@@ -51,7 +51,12 @@ TEST(Rules, NonEnglishPhrasesMatch) {
                         Case{"550 5.1.1 宛先不明です", formats::Cause::kUserUnknown},
                         Case{"552 5.2.2 Postfach ist voll", formats::Cause::kMailboxFull},
                         Case{"552 Boîte aux lettres pleine", formats::Cause::kMailboxFull},
-                        Case{"452 4.2.2 Caixa postal cheia", formats::Cause::kMailboxFull}}) {
+                        Case{"452 4.2.2 Caixa postal cheia", formats::Cause::kMailboxFull},
+                        // Gmail's bulk-sender rule: the receiver's own authentication
+                        // requirement, not the sender domain's DMARC policy.
+                        Case{"550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender and "
+                             "Gmail users, and has been blocked.",
+                             formats::Cause::kAuthFailure}}) {
     RuleMatch m;
     ASSERT_TRUE(set.Find(NormalizeDiagnostic(c.reply), "", "", "", &m)) << c.reply;
     EXPECT_EQ(m.cause, c.cause) << c.reply;
