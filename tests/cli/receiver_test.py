@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The bounce receiver (`rebound serve`) with a real SMTP client (Python's smtplib)
 on loopback: signed return paths only, size limit, durable before 250, applied
-to the send's contact; and kill -9 under load loses no acknowledged message.
+to the send's contact. kill -9 under load is receiver_crash_test.py.
 
 Usage: receiver_test.py REBOUND_BINARY EXAMPLES_DIR
 """
@@ -15,7 +15,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 REBOUND, EXAMPLES = sys.argv[1], sys.argv[2]
@@ -132,65 +131,8 @@ finally:
     proc.wait(timeout=10)
 check(proc.returncode == 0, f"serve exit {proc.returncode}")
 
-# kill -9 under load: every message answered 250 is in the database.
-proc, port = start()
-acked = []
-lock = threading.Lock()
-stop = threading.Event()
-
-
-def client(n):
-    try:
-        with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
-            for i in range(200):
-                if stop.is_set():
-                    return
-                tag = f"load-{n}-{i}"
-                s.sendmail("", [verp], dsn.replace(b"Subject: Undelivered", f"X-Load: {tag}\r\nSubject: Undelivered"
-                                                   .encode()))
-                with lock:
-                    acked.append(tag)
-    except (OSError, smtplib.SMTPException):
-        return  # the server was killed
-
-
-threads = [threading.Thread(target=client, args=(n,)) for n in range(20)]
-for t in threads:
-    t.start()
-while True:
-    with lock:
-        if len(acked) >= 300:
-            break
-    time.sleep(0.01)
-proc.kill()
-stop.set()
-for t in threads:
-    t.join()
-proc.wait()
-con = sqlite3.connect(DB_PATH)
-check(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity after kill -9")
-stored = set()
-for (raw,) in con.execute("SELECT raw_message FROM inbound_messages"):
-    m = re.search(rb"X-Load: (load-\d+-\d+)", raw)
-    if m:
-        stored.add(m.group(1).decode())
-con.close()
-lost = [t for t in acked if t not in stored]
-check(not lost, f"{len(lost)} acknowledged messages lost, e.g. {lost[:3]}")
-
-# A restart applies what the kill left stored but unapplied.
-proc, port = start()
-time.sleep(1.0)
-proc.send_signal(signal.SIGTERM)
-proc.wait(timeout=10)
-con = sqlite3.connect(DB_PATH)
-left = con.execute("SELECT COUNT(*) FROM inbound_messages WHERE state = 'stored'").fetchone()[0]
-con.close()
-check(left == 0, f"{left} stored messages not applied after restart")
-
 shutil.rmtree(WORK, ignore_errors=True)
 for f in failures:
     print("FAIL:", f)
-print(f"{len(acked)} messages acknowledged under load, all stored")
 print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
 sys.exit(1 if failures else 0)
