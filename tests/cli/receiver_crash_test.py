@@ -10,7 +10,6 @@ import re
 import shutil
 import signal
 import smtplib
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -18,22 +17,13 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import receiver_fixture  # noqa: E402
 import testdb  # noqa: E402
 
 REBOUND, EXAMPLES, BACKEND = sys.argv[1], sys.argv[2], sys.argv[3]
 WORK = tempfile.mkdtemp(prefix="rebound-receiver-crash-")
 DB = testdb.database_url(BACKEND, WORK, "rcrash_")
-CONFIG = os.path.join(WORK, "rebound.toml")
-with open(CONFIG, "w") as f:
-    f.write(f"""
-[database]
-url = "{DB}"
-[bounce]
-domain = "bounces.example.net"
-keys = [ {{ id = 1, secret = "test-secret-0123456789abcdef" }} ]
-[receiver]
-listen = "127.0.0.1:0"
-""")
+CONFIG = receiver_fixture.write_config(WORK, DB)
 failures = []
 
 
@@ -43,35 +33,14 @@ def check(cond, what):
 
 
 def sql(query):
-    """Rows of `query` on the test's database, as tuples of strings."""
-    if BACKEND == "sqlite":
-        con = sqlite3.connect(DB[len("sqlite:"):])
-        try:
-            rows = [tuple(str(v) for v in row) for row in con.execute(query).fetchall()]
-            con.commit()
-            return rows
-        finally:
-            con.close()
-    out = subprocess.run(["psql", DB, "-At", "-F", "\t", "-c", query], capture_output=True, text=True, check=True)
-    return [tuple(line.split("\t")) for line in out.stdout.splitlines() if line]
+    return testdb.sql(DB, query)
 
 
 def start():
-    proc = subprocess.Popen([REBOUND, "serve", "--config", CONFIG], stderr=subprocess.PIPE, text=True)
-    line = proc.stderr.readline()
-    m = re.search(r"port (\d+)", line)
-    if not m:
-        proc.kill()
-        raise SystemExit(f"serve did not start: {line}{proc.stderr.read()}")
-    return proc, int(m.group(1))
+    return receiver_fixture.start(REBOUND, CONFIG)
 
 
-# Fixtures: an account, a contact and a send (as delivery makes them).
-r = subprocess.run([REBOUND, "account", "create", "acme", "--db", DB], capture_output=True, text=True)
-check(r.returncode == 0, f"account: {r.stderr}")
-sql("INSERT INTO emails (account_id, kind, created_at) VALUES (1, 'marketing', 0)")
-sql("INSERT INTO contacts (account_id, address, created_at) VALUES (1, 'jane.doe@example.org', 0)")
-sql("INSERT INTO sends (email_id, account_id, contact_id, message_id, created_at) VALUES (1, 1, 1, 'm1', 0)")
+check(receiver_fixture.add_send(REBOUND, DB), "account")
 verp = subprocess.run([REBOUND, "verp", "address", "1", "--config", CONFIG], capture_output=True,
                       text=True).stdout.strip()
 check(verp.startswith("bounce+"), f"verp address {verp}")
@@ -132,7 +101,7 @@ time.sleep(1.0)
 proc.send_signal(signal.SIGTERM)
 proc.wait(timeout=10)
 left = sql("SELECT COUNT(*) FROM inbound_messages WHERE state = 'stored'")
-check(left == [("0",)], f"{left} stored messages not applied after restart")
+check(int(left[0][0]) == 0, f"{left} stored messages not applied after restart")
 
 shutil.rmtree(WORK, ignore_errors=True)
 for f in failures:

@@ -7,31 +7,22 @@ Usage: receiver_test.py REBOUND_BINARY EXAMPLES_DIR
 """
 import json
 import os
-import re
 import shutil
 import signal
 import smtplib
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import receiver_fixture  # noqa: E402
+import testdb  # noqa: E402
+
 REBOUND, EXAMPLES = sys.argv[1], sys.argv[2]
 WORK = tempfile.mkdtemp(prefix="rebound-receiver-")
-DB_PATH = os.path.join(WORK, "r.db")
-CONFIG = os.path.join(WORK, "rebound.toml")
-with open(CONFIG, "w") as f:
-    f.write(f"""
-[database]
-url = "sqlite:{DB_PATH}"
-[bounce]
-domain = "bounces.example.net"
-keys = [ {{ id = 1, secret = "test-secret-0123456789abcdef" }} ]
-[receiver]
-listen = "127.0.0.1:0"
-max_message_bytes = 200000
-""")
+DB = "sqlite:" + os.path.join(WORK, "r.db")
+CONFIG = receiver_fixture.write_config(WORK, DB, "max_message_bytes = 200000")
 failures = []
 
 
@@ -45,23 +36,11 @@ def rebound(*args):
 
 
 def start():
-    proc = subprocess.Popen([REBOUND, "serve", "--config", CONFIG], stderr=subprocess.PIPE, text=True)
-    line = proc.stderr.readline()
-    m = re.search(r"port (\d+)", line)
-    if not m:
-        proc.kill()
-        raise SystemExit(f"serve did not start: {line}{proc.stderr.read()}")
-    return proc, int(m.group(1))
+    return receiver_fixture.start(REBOUND, CONFIG)
 
 
 # Fixtures: an account, a contact and a send (as delivery will make them).
-check(rebound("account", "create", "acme", "--db", "sqlite:" + DB_PATH).returncode == 0, "account")
-con = sqlite3.connect(DB_PATH)
-con.execute("INSERT INTO emails (account_id, kind, created_at) VALUES (1, 'marketing', 0)")
-con.execute("INSERT INTO contacts (account_id, address, created_at) VALUES (1, 'jane.doe@example.org', 0)")
-con.execute("INSERT INTO sends (email_id, account_id, contact_id, message_id, created_at) VALUES (1, 1, 1, 'm1', 0)")
-con.commit()
-con.close()
+check(receiver_fixture.add_send(REBOUND, DB), "account")
 verp = rebound("verp", "address", "1", "--config", CONFIG).stdout.strip()
 check(verp.startswith("bounce+") and verp.endswith("@bounces.example.net"), f"verp address {verp}")
 check(rebound("verp", "check", verp, "--config", CONFIG).stdout.strip() == "send 1", "verp check")
@@ -72,7 +51,7 @@ dsn = open(os.path.join(EXAMPLES, "dsn-unknown-user.eml"), "rb").read()
 
 # The pipe transport: `bounce ingest -` with the envelope recipient, as a
 # Postfix pipe(8) service would call it, and sendmail exit codes.
-pipe = [REBOUND, "bounce", "ingest", "-", "--config", CONFIG, "--json", "--db", "sqlite:" + DB_PATH]
+pipe = [REBOUND, "bounce", "ingest", "-", "--config", CONFIG, "--json", "--db", DB]
 r = subprocess.run(pipe + ["--recipient", forged], input=dsn, capture_output=True)
 check(r.returncode == 67, f"pipe with a forged return path: exit {r.returncode}")
 r = subprocess.run(pipe + ["--recipient", verp], input=dsn.replace(b"Subject: Undelivered", b"X-Pipe: 1\r\nSubject: Undelivered"),
@@ -116,16 +95,14 @@ try:
     # Applied to the send's contact.
     view = {}
     for _ in range(50):
-        r = rebound("contact", "show", "acme", "jane.doe@example.org", "--json", "--db", "sqlite:" + DB_PATH)
+        r = rebound("contact", "show", "acme", "jane.doe@example.org", "--json", "--db", DB)
         view = json.loads(r.stdout) if r.returncode == 0 else {}
         if view.get("bounce_status") == "hard":
             break
         time.sleep(0.1)
     check(view.get("bounce_status") == "hard" and view.get("email_hard_bounce_reason") == "UNKNOWN_USER",
           f"applied: {view}")
-    con = sqlite3.connect(DB_PATH)
-    check(con.execute("SELECT state FROM sends").fetchone()[0] == "bounced", "send marked bounced")
-    con.close()
+    check(testdb.sql(DB, "SELECT state FROM sends")[0][0] == "bounced", "send marked bounced")
 finally:
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=10)

@@ -8,7 +8,6 @@ and is skipped without it.
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,16 +34,7 @@ DB = testdb.database_url(BACKEND, WORK, "cli_")
 
 def sql(query):
     """Rows of a query on the test database (fixtures and inspection only)."""
-    if BACKEND == "sqlite":
-        con = sqlite3.connect(DB[len("sqlite:"):])
-        try:
-            rows = con.execute(query).fetchall()
-            con.commit()
-            return rows
-        finally:
-            con.close()
-    out = subprocess.run(["psql", DB, "-At", "-F", "\t", "-c", query], capture_output=True, text=True, check=True)
-    return [tuple(line.split("\t")) for line in out.stdout.splitlines() if line]
+    return testdb.sql(DB, query)
 
 
 def run(*args, now=T0, stdin=None):

@@ -2,6 +2,7 @@
 directory, or a fresh schema on the PostgreSQL server that
 scripts/with-postgres started (REBOUND_TEST_POSTGRES_URL)."""
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -21,3 +22,18 @@ def database_url(backend, work, schema_prefix):
     schema = schema_prefix + uuid.uuid4().hex[:10]
     subprocess.run(["psql", base, "-q", "-c", f"CREATE SCHEMA {schema}"], check=True)
     return base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
+
+
+def sql(url, query):
+    """Rows of `query` on the database at `url` (fixtures and inspection
+    only): SQLite values as stored, PostgreSQL ones as psql prints them."""
+    if url.startswith("sqlite:"):
+        con = sqlite3.connect(url[len("sqlite:"):])
+        try:
+            rows = con.execute(query).fetchall()
+            con.commit()
+            return rows
+        finally:
+            con.close()
+    out = subprocess.run(["psql", url, "-At", "-F", "\t", "-c", query], capture_output=True, text=True, check=True)
+    return [tuple(line.split("\t")) for line in out.stdout.splitlines() if line]
