@@ -169,11 +169,9 @@ std::string SmtpCommandIn(std::string_view text) {
   // the list at the same place.
   auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   for (size_t at = 0; at < text.size(); ++at) {
-    const char first = static_cast<char>(text[at] | 0x20);
-    if (std::string_view("rmedhsigc").find(first) == std::string_view::npos) continue;  // no mark starts so
-    if (at > 0 && alnum(text[at - 1])) continue;
+    if (at > 0 && alnum(text[at - 1])) continue;  // not the start of a word
     for (const Mark& mark : kMarks) {
-      if (mark.needle[0] != first || !message::StartsWithIgnoreCase(text.substr(at), mark.needle)) continue;
+      if (!message::StartsWithIgnoreCase(text.substr(at), mark.needle)) continue;
       const size_t end = at + mark.needle.size();
       if (end < text.size() && alnum(text[end])) continue;
       if (mark.upper_only && text[at] != mark.needle[0] - 32) continue;

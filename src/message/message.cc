@@ -393,10 +393,7 @@ class Parser {
       const size_t next = NextLine(text, pos);
       std::string_view line = text.substr(pos, next - pos);
       bool starts = false;
-      // Only lines whose first letter starts one of kStarts, in either case.
-      if (std::string_view("dfmrst").find(static_cast<char>(line[0] | 0x20)) != std::string_view::npos) {
-        for (std::string_view s : kStarts) starts = starts || StartsWithIgnoreCase(line, s);
-      }
+      for (std::string_view s : kStarts) starts = starts || StartsWithIgnoreCase(line, s);
       if (!starts) {
         pos = next;
         continue;
