@@ -8,6 +8,8 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "formats/fingerprint.h"
+
 namespace rebound::classify {
 
 namespace {
@@ -77,17 +79,8 @@ namespace {
 constexpr std::string_view kMagic = "RBHS0001";
 
 uint64_t HashPatterns(const std::vector<PhraseMatcher::Pattern>& patterns) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-  };
-  for (const auto& p : patterns) {
-    mix(p.text);
-    mix(p.regex ? "\x01" : "\x02");
-  }
+  uint64_t h = formats::kFingerprintSeed;
+  for (const auto& p : patterns) h = formats::Fingerprint(p.regex ? "\x01" : "\x02", formats::Fingerprint(p.text, h));
   return h;
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "formats/fingerprint.h"
 #include "formats/formats.h"
 #include "message/headers.h"
 
@@ -23,15 +24,8 @@ constexpr std::string_view kMarksMagic = "RBMK0002";
 // Identifies a list of marks, so that a database compiled from another
 // registry is never loaded.
 uint64_t HashLiterals(const std::vector<std::string>& literals) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (const std::string& literal : literals) {
-    for (unsigned char c : literal) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;  // no byte of a mark: separates them
-    h *= 1099511628211ull;
-  }
+  uint64_t h = kFingerprintSeed;
+  for (const std::string& literal : literals) h = Fingerprint("\xff", Fingerprint(literal, h));  // 0xff: no mark's byte
   return h;
 }
 
