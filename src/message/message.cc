@@ -54,6 +54,8 @@ size_t NextLine(std::string_view s, size_t pos) {
 // line's end, blanks or the closing "--"), at or after `from`. Returns the
 // position of the "--" or npos. memchr for '-' skips base64 and most text
 // fast; memmem would rebuild its tables for a long needle on every call.
+// A '-' that does not start a delimiter rules out the rest of its line, so
+// the search goes on from the next line: rules of "-----" cost one probe.
 size_t FindDelimiter(std::string_view body, std::string_view boundary, size_t from) {
   auto ends_delimiter = [&](size_t after) {
     return after == body.size() || body[after] == '\n' || body[after] == '-' || body[after] == ' ' ||
@@ -66,11 +68,15 @@ size_t FindDelimiter(std::string_view body, std::string_view boundary, size_t fr
     const void* hit = std::memchr(base + pos, '-', body.size() - need + 1 - pos);
     if (hit == nullptr) return std::string_view::npos;
     const size_t at = static_cast<size_t>(static_cast<const char*>(hit) - base);
-    if ((at == 0 || base[at - 1] == '\n') && base[at + 1] == '-' &&
-        std::memcmp(base + at + 2, boundary.data(), boundary.size()) == 0 && ends_delimiter(at + need)) {
-      return at;
+    if (at == 0 || base[at - 1] == '\n') {
+      if (base[at + 1] == '-' && std::memcmp(base + at + 2, boundary.data(), boundary.size()) == 0 &&
+          ends_delimiter(at + need)) {
+        return at;
+      }
     }
-    pos = at + 1;
+    const void* nl = std::memchr(base + at, '\n', body.size() - at);
+    if (nl == nullptr) return std::string_view::npos;
+    pos = static_cast<size_t>(static_cast<const char*>(nl) - base) + 1;
   }
   return std::string_view::npos;
 }
@@ -340,7 +346,6 @@ class Parser {
     m_->original_found_ = true;
     m_->original_part_ = part;
     std::string_view id = headers.Raw("Message-ID");
-    if (id.empty()) id = headers.Raw("Message-Id");
     id = Trim(id);
     size_t lt = id.find('<');
     if (lt != std::string_view::npos) {
