@@ -10,10 +10,12 @@ namespace rebound::message {
 
 namespace {
 
-// Rewrites CRLF and lone CR to LF so that every scan sees one line ending.
-// The output is at most as long as the input: runs are copied in place.
-void NormalizeLineEndings(std::string_view in, std::string* out) {
-  out->resize(in.size());
+// Rewrites CRLF and lone CR to LF so that every scan sees one line ending;
+// returns the length written to `out`, which never exceeds the input's.
+// `out` only grows: its tail past the returned length is stale bytes, which
+// saves clearing a buffer that is about to be overwritten.
+size_t NormalizeLineEndings(std::string_view in, std::string* out) {
+  if (out->size() < in.size()) out->resize(in.size());
   char* o = out->data();
   const char* p = in.data();
   const char* end = p + in.size();
@@ -27,7 +29,7 @@ void NormalizeLineEndings(std::string_view in, std::string* out) {
     p = cr + 1;
     if (p < end && *p == '\n') ++p;
   }
-  out->resize(static_cast<size_t>(o - out->data()));
+  return static_cast<size_t>(o - out->data());
 }
 
 bool IsDsnFieldName(std::string_view name) {
@@ -479,8 +481,8 @@ void Message::Parse(std::string_view raw, const Limits& limits) {
     raw = raw.substr(0, limits.max_message_bytes);
   }
   if (std::memchr(raw.data(), '\r', raw.size()) != nullptr) {
-    NormalizeLineEndings(raw, &normalized_);
-    bytes_ = normalized_;
+    const size_t n = NormalizeLineEndings(raw, &normalized_);
+    bytes_ = std::string_view(normalized_.data(), n);
   } else {
     bytes_ = raw;
   }
