@@ -15,13 +15,13 @@ namespace {
 constexpr size_t kMaxRecipients = 50;
 constexpr size_t kMaxDiagnosticLines = 6;
 
-bool LooksLikeBounce(const message::HeaderBlock& h) {
+bool LooksLikeBounce(const message::HeaderBlock& h, std::string_view subject_text) {
   std::string from = message::ToLower(h.Unfolded("From"));
   for (std::string_view s : {"mailer-daemon", "postmaster", "mail delivery", "mail administrator", "mailadmin",
                              "mail-daemon", "nobody@", "mail system"}) {
     if (from.find(s) != std::string::npos) return true;
   }
-  std::string subject = message::ToLower(h.Text("Subject"));
+  std::string subject = message::ToLower(subject_text);
   for (std::string_view s :
        {"undeliver", "undelivered", "returned mail", "delivery fail", "delivery status", "failure notice",
         "mail failed", "not delivered", "could not be delivered", "delivery problem", "non remis", "unzustellbar",
@@ -31,8 +31,8 @@ bool LooksLikeBounce(const message::HeaderBlock& h) {
   return false;
 }
 
-bool IsDelayNotice(const message::HeaderBlock& h) {
-  std::string subject = message::ToLower(h.Text("Subject"));
+bool IsDelayNotice(std::string_view subject_text) {
+  std::string subject = message::ToLower(subject_text);
   return subject.find("delayed") != std::string::npos || subject.find("warning") != std::string::npos ||
          subject.find("delivery status notification (delay)") != std::string::npos;
 }
@@ -90,7 +90,7 @@ std::string DiagnosticFor(const std::vector<std::string_view>& lines, std::strin
 bool DecodeGeneric(const message::Message& m, Report* report) {
   const message::HeaderBlock& h = m.headers();
   std::string failed = h.Unfolded("X-Failed-Recipients");
-  if (failed.empty() && !LooksLikeBounce(h)) return false;
+  if (failed.empty() && !LooksLikeBounce(h, m.Subject())) return false;
   const std::string& body = FirstTextBody(m);
   std::string_view notice = NoticeOnly(body);
   std::vector<std::string_view> lines = Lines(notice);
@@ -128,7 +128,7 @@ bool DecodeGeneric(const message::Message& m, Report* report) {
   }
   if (recipients.empty()) return false;
   report->format = "generic";
-  const bool delayed = IsDelayNotice(h);
+  const bool delayed = IsDelayNotice(m.Subject());
   for (std::string& r : recipients) {
     std::string diagnostic = DiagnosticFor(lines, r);
     report->findings.push_back(NoticeFinding(std::move(r), delayed ? "delayed" : "failed", std::move(diagnostic)));
