@@ -99,6 +99,7 @@ std::unique_ptr<Classifier> Classifier::Create(const ClassifierOptions& options,
 void Classifier::Judge(Verdict* v, const std::function<std::string_view()>& notification) const {
   formats::Finding& f = v->finding;
   const RuleSet& rules = rules_->set;
+  v->evidence.reserve(v->evidence.size() + 4);  // what decided the cause, status and type: one allocation
   std::string type_why;
   Permanence permanence = PermanenceOf(f, &type_why);
   bool sender_dmarc = false;

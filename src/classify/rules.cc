@@ -1,5 +1,6 @@
 #include "classify/rules.h"
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -99,8 +100,12 @@ ReplyPrefix ReadReplyPrefix(std::string_view s) {
 }  // namespace
 
 std::string NormalizeDiagnostic(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // Written through a pointer into a buffer sized for the worst case: each
+  // "<addr>" (6 bytes) replaces at least 3 input bytes, so the output is at
+  // most twice the input. Every reply of every delivery passes here.
+  std::string out(2 * text.size() + 8, '\0');
+  char* const begin = out.data();
+  char* o = begin;
   const char* p = text.data();
   const char* end = p + text.size();
   while (p < end && IsBlank(*p)) ++p;
@@ -108,32 +113,33 @@ std::string NormalizeDiagnostic(std::string_view text) {
   // continuation lines ("550-5.7.26 ", and "550 5.7.26 " on the last line)
   // is dropped so that phrases read across line breaks.
   ReplyPrefix first = ReadReplyPrefix(std::string_view(p, static_cast<size_t>(end - p)));
-  std::string first_code(first.text.substr(0, 3));
-  std::string first_status(first.text.size() > 4 ? first.text.substr(4) : std::string_view());
+  std::string_view first_code = first.text.substr(0, 3);
+  std::string_view first_status = first.text.size() > 4 ? first.text.substr(4) : std::string_view();
   while (p < end) {
-    const char* run = p;
-    while (p < end && !kSpecial.special[static_cast<unsigned char>(*p)]) ++p;
-    out.append(run, static_cast<size_t>(p - run));
+    while (p < end && !kSpecial.special[static_cast<unsigned char>(*p)]) {
+      const char c = *p++;
+      *o++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    }
     if (p == end) break;
     if (*p == '@') {
       // Replace the whole address, both sides of the '@'.
-      size_t b = out.size();
-      while (b > 0 && IsAddressChar(out[b - 1])) --b;
+      char* b = o;
+      while (b > begin && IsAddressChar(b[-1])) --b;
       const char* e = p + 1;
       while (e < end && IsAddressChar(*e)) ++e;
-      if (b < out.size() && e > p + 1) {
-        out.resize(b);
-        out.append("<addr>");
+      if (b < o && e > p + 1) {
+        std::memcpy(b, "<addr>", 6);
+        o = b + 6;
         p = e;
       } else {
-        out.push_back('@');
+        *o++ = '@';
         ++p;
       }
       continue;
     }
     while (p < end && IsBlank(*p)) ++p;
     if (p == end) break;
-    if (!first_code.empty()) {
+    if (!first_code.empty() && *p == first_code[0]) {  // cheap test first: this runs once a word
       ReplyPrefix next = ReadReplyPrefix(std::string_view(p, static_cast<size_t>(end - p)));
       std::string_view next_status = next.text.size() > 4 ? next.text.substr(4) : std::string_view();
       if (next.length > 0 && next.text.substr(0, 3) == first_code && (next.hyphen || next_status == first_status)) {
@@ -142,11 +148,9 @@ std::string NormalizeDiagnostic(std::string_view text) {
         if (p == end) break;
       }
     }
-    out.push_back(' ');
+    *o++ = ' ';
   }
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
+  out.resize(static_cast<size_t>(o - begin));
   return out;
 }
 
@@ -275,11 +279,26 @@ bool RuleSet::Find(std::string_view normalized, std::string_view remote_host, st
     out->cause = r.cause;
     out->sender_dmarc = r.dmarc;
     out->scoped = !r.host_suffix.empty() || !r.format.empty();
-    std::string kind = r.dmarc                  ? "dmarc"
-                       : !r.host_suffix.empty() ? "provider " + r.host_suffix
-                       : !r.format.empty()      ? "format " + r.format
-                                                : "phrase";
-    out->evidence = kind + ": " + r.pattern + " (" + r.source + ")";
+    // "phrase: PATTERN (SOURCE)", built in place: this runs for every reply.
+    std::string& e = out->evidence;
+    e.clear();
+    e.reserve(r.host_suffix.size() + r.format.size() + r.pattern.size() + r.source.size() + 16);
+    if (r.dmarc) {
+      e += "dmarc";
+    } else if (!r.host_suffix.empty()) {
+      e += "provider ";
+      e += r.host_suffix;
+    } else if (!r.format.empty()) {
+      e += "format ";
+      e += r.format;
+    } else {
+      e += "phrase";
+    }
+    e += ": ";
+    e += r.pattern;
+    e += " (";
+    e += r.source;
+    e += ')';
     return true;
   }
   return false;
