@@ -93,6 +93,9 @@ ReplyPrefix ReadReplyPrefix(std::string_view s) {
   } else if (r.hyphen) {
     r.text = s.substr(0, 4);
     r.length = 4;
+  } else {
+    r.text = s.substr(0, 3);  // "550 " ending a reply whose lines state no status
+    r.length = 4;
   }
   return r;
 }

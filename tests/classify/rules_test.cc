@@ -12,6 +12,19 @@ TEST(Rules, NormalizeJoinsMultiLineRepliesAndHidesAddresses) {
   EXPECT_EQ(NormalizeDiagnostic("  550  <Blocked@Example.ORG>:\tUser   unknown "), "550 <<addr>>: user unknown");
   // Another reply's code in the middle of the text is kept.
   EXPECT_EQ(NormalizeDiagnostic("host said: 550 5.1.1 no"), "host said: 550 5.1.1 no");
+  // The shortest addresses grow the most ("a@b" becomes "<addr>"); a text of
+  // nothing else doubles in size and must not overrun.
+  std::string many;
+  for (int i = 0; i < 500; ++i) many += "a@b\n";
+  std::string expected;
+  for (int i = 0; i < 500; ++i) expected += i == 0 ? "<addr>" : " <addr>";
+  EXPECT_EQ(NormalizeDiagnostic(many), expected);
+  EXPECT_EQ(NormalizeDiagnostic("x@y"), "<addr>");
+  EXPECT_EQ(NormalizeDiagnostic(""), "");
+  EXPECT_EQ(NormalizeDiagnostic(" @ "), "@");
+  // A prefix repeated on a continuation line is joined away; another code is kept.
+  EXPECT_EQ(NormalizeDiagnostic("550-Mailbox\n550 unavailable"), "550-mailbox unavailable");
+  EXPECT_EQ(NormalizeDiagnostic("550-Mailbox\n450 busy"), "550-mailbox 450 busy");
 }
 
 TEST(Rules, ProviderSuffixesMatchOnLabelBoundaries) {
