@@ -1,5 +1,6 @@
 #include "classify/rules.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -256,22 +257,97 @@ bool RuleSet::AddUserRules(std::string_view text, std::string_view source, std::
   });
 }
 
+namespace {
+
+// The precompiled form of a RuleSet: magic, the general database's length,
+// then the general and the provider databases as PhraseMatcher wrote them.
+constexpr std::string_view kRulesMagic = "RBRS0001";
+
+PhraseMatcher::Pattern PatternOf(const std::string& pattern, const std::string& source) {
+  const bool regex = pattern.size() >= 2 && pattern.front() == '/' && pattern.back() == '/';
+  return PhraseMatcher::Pattern{regex ? pattern.substr(1, pattern.size() - 2) : pattern, regex, source};
+}
+
+}  // namespace
+
 bool RuleSet::Compile(std::string* error, std::string_view precompiled) {
-  std::vector<PhraseMatcher::Pattern> patterns;
-  patterns.reserve(rules_.size());
-  for (const Rule& r : rules_) {
-    const bool regex = r.pattern.size() >= 2 && r.pattern.front() == '/' && r.pattern.back() == '/';
-    patterns.push_back(
-        PhraseMatcher::Pattern{regex ? r.pattern.substr(1, r.pattern.size() - 2) : r.pattern, regex, r.source});
+  std::vector<PhraseMatcher::Pattern> general;
+  std::vector<PhraseMatcher::Pattern> providers;
+  general_rule_.clear();
+  provider_rule_.clear();
+  provider_suffixes_.clear();
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& r = rules_[i];
+    const bool provider = !r.host_suffix.empty();
+    (provider ? providers : general).push_back(PatternOf(r.pattern, r.source));
+    (provider ? provider_rule_ : general_rule_).push_back(static_cast<uint32_t>(i));
+    if (provider) provider_suffixes_.push_back(r.host_suffix);
   }
-  return matcher_.Compile(patterns, error, precompiled);
+  provider_tails_.clear();
+  for (const std::string& suffix : provider_suffixes_) provider_tails_.insert(suffix);
+  std::string_view general_bytes;
+  std::string_view provider_bytes;
+  uint64_t length = 0;
+  if (precompiled.size() >= kRulesMagic.size() + sizeof(length) && precompiled.starts_with(kRulesMagic)) {
+    std::memcpy(&length, precompiled.data() + kRulesMagic.size(), sizeof(length));
+    std::string_view rest = precompiled.substr(kRulesMagic.size() + sizeof(length));
+    if (length <= rest.size()) {
+      general_bytes = rest.substr(0, length);
+      provider_bytes = rest.substr(length);
+    }
+  }
+  return general_.Compile(general, error, general_bytes) && providers_.Compile(providers, error, provider_bytes);
+}
+
+std::string RuleSet::SerializeMatcher() const {
+  const std::string general = general_.Serialize();
+  const uint64_t length = general.size();
+  std::string out(kRulesMagic);
+  out.append(reinterpret_cast<const char*>(&length), sizeof(length));
+  out += general;
+  out += providers_.Serialize();
+  return out;
+}
+
+bool RuleSet::loaded_precompiled() const {
+  return (general_.size() == 0 || general_.loaded_precompiled()) &&
+         (providers_.size() == 0 || providers_.loaded_precompiled());
+}
+
+bool RuleSet::IsProviderHost(std::string_view host) const {
+  if (host.empty() || provider_tails_.empty()) return false;
+  thread_local std::string lower;
+  for (char c : host) {
+    if (c >= 'A' && c <= 'Z') {
+      lower.assign(host);
+      for (char& d : lower) d = (d >= 'A' && d <= 'Z') ? static_cast<char>(d + 32) : d;
+      host = lower;
+      break;
+    }
+  }
+  // The suffixes HostMatchesSuffix accepts: the whole host, and what follows each dot.
+  while (true) {
+    if (provider_tails_.contains(host)) return true;
+    const size_t dot = host.find('.');
+    if (dot == std::string_view::npos) return false;
+    host.remove_prefix(dot + 1);
+  }
 }
 
 bool RuleSet::Find(std::string_view normalized, std::string_view remote_host, std::string_view recipient_domain,
                    std::string_view format, RuleMatch* out) const {
+  thread_local std::vector<uint32_t> found;
   thread_local std::vector<uint32_t> ids;
   ids.clear();
-  matcher_.Match(normalized, &ids);
+  found.clear();
+  general_.Match(normalized, &found);
+  for (uint32_t k : found) ids.push_back(general_rule_[k]);  // in rule order, as `found` is
+  if (IsProviderHost(remote_host) || IsProviderHost(recipient_domain)) {
+    found.clear();
+    providers_.Match(normalized, &found);
+    for (uint32_t k : found) ids.push_back(provider_rule_[k]);
+    std::sort(ids.begin(), ids.end());
+  }
   for (uint32_t id : ids) {
     const Rule& r = rules_[id];
     if (!r.host_suffix.empty() && !HostMatchesSuffix(remote_host, r.host_suffix) &&

@@ -15,6 +15,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "classify/phrase_matcher.h"
@@ -48,10 +49,11 @@ class RuleSet {
   // are a provider rule, "CODE<TAB>CAUSE" a status rule, else a phrase.
   bool AddUserRules(std::string_view text, std::string_view source, std::string* error);
 
-  // See PhraseMatcher::Compile for `precompiled`.
+  // See PhraseMatcher::Compile for `precompiled`, which holds both
+  // databases as SerializeMatcher() wrote them.
   bool Compile(std::string* error, std::string_view precompiled = {});
-  std::string SerializeMatcher() const { return matcher_.Serialize(); }
-  bool loaded_precompiled() const { return matcher_.loaded_precompiled(); }
+  std::string SerializeMatcher() const;
+  bool loaded_precompiled() const;
 
   // The first rule matching `normalized` text (see NormalizeDiagnostic).
   // Provider rules count only when their suffix matches `remote_host` or
@@ -75,8 +77,21 @@ class RuleSet {
   };
   bool AddRule(Rule rule, std::string* error);
 
+  // True when `host` ends, on a label boundary, with a provider rule's suffix.
+  bool IsProviderHost(std::string_view host) const;
+
   std::vector<Rule> rules_;
-  PhraseMatcher matcher_;
+  // Provider rules live in a database of their own, scanned only when the
+  // remote host or the recipient's domain is a provider's: most texts come
+  // from elsewhere (and a reply classified alone names no host), and the
+  // general scan is a third cheaper without them. Each database's pattern i
+  // is rule general_rule_[i] or provider_rule_[i], in rule order.
+  PhraseMatcher general_;
+  PhraseMatcher providers_;
+  std::vector<uint32_t> general_rule_;
+  std::vector<uint32_t> provider_rule_;
+  std::vector<std::string> provider_suffixes_;           // lowercase, storage for provider_tails_
+  std::unordered_set<std::string_view> provider_tails_;  // the distinct suffixes
   StatusTable status_;
   std::array<std::array<std::string, 2>, formats::kCauseCount> pseudo_;
 };

@@ -101,6 +101,44 @@ TEST(Rules, DmarcAndProviderRules) {
   EXPECT_EQ(m.cause, formats::Cause::kBlocked);
   ASSERT_TRUE(set.Find("421 [ts01] deferred", "mx.other.example", "", "", &m));
   EXPECT_EQ(m.cause, formats::Cause::kRejected);  // provider rule does not apply
+  // The provider is told by the remote host or by the recipient's domain,
+  // in any case, on a label boundary only.
+  ASSERT_TRUE(set.Find("421 [ts01] deferred", "MX.Example.NET", "", "", &m));
+  EXPECT_EQ(m.cause, formats::Cause::kBlocked);
+  ASSERT_TRUE(set.Find("421 [ts01] deferred", "", "example.net", "", &m));
+  EXPECT_EQ(m.cause, formats::Cause::kBlocked);
+  ASSERT_TRUE(set.Find("421 [ts01] deferred", "mx.notexample.net", "notexample.net", "", &m));
+  EXPECT_EQ(m.cause, formats::Cause::kRejected);
+}
+
+// Provider rules sit in a database of their own: a rule set compiled and
+// loaded back from its serialized form matches the same, both ways.
+TEST(Rules, SerializedRuleSetLoadsBothDatabases) {
+  auto fill = [](RuleSet* set, std::string* error) {
+    return set->AddProviders("example.net\tblocked\t[ts01]\n", "p", error) &&
+           set->AddPhrases("rejected\tdeferred\n", "g", false, error);
+  };
+  RuleSet built;
+  std::string error;
+  ASSERT_TRUE(fill(&built, &error)) << error;
+  ASSERT_TRUE(built.Compile(&error)) << error;
+  EXPECT_FALSE(built.loaded_precompiled());
+  RuleSet loaded;
+  ASSERT_TRUE(fill(&loaded, &error)) << error;
+  ASSERT_TRUE(loaded.Compile(&error, built.SerializeMatcher())) << error;
+  EXPECT_TRUE(loaded.loaded_precompiled());
+  RuleMatch m;
+  ASSERT_TRUE(loaded.Find("421 [ts01] deferred", "mx.example.net", "", "", &m));
+  EXPECT_EQ(m.cause, formats::Cause::kBlocked);
+  ASSERT_TRUE(loaded.Find("421 [ts01] deferred", "mx.example.org", "", "", &m));
+  EXPECT_EQ(m.cause, formats::Cause::kRejected);
+  // A truncated blob is not loaded: both databases are compiled instead.
+  RuleSet fallback;
+  ASSERT_TRUE(fill(&fallback, &error)) << error;
+  ASSERT_TRUE(fallback.Compile(&error, built.SerializeMatcher().substr(0, 12))) << error;
+  EXPECT_FALSE(fallback.loaded_precompiled());
+  ASSERT_TRUE(fallback.Find("421 [ts01] deferred", "mx.example.net", "", "", &m));
+  EXPECT_EQ(m.cause, formats::Cause::kBlocked);
 }
 
 TEST(Rules, MalformedLinesAreRejectedWithTheirPlace) {
