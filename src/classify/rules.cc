@@ -174,6 +174,28 @@ bool RuleSet::AddRule(Rule rule, std::string* error) {
   return true;
 }
 
+std::vector<std::string> RuleSet::ShadowedRules() const {
+  auto is_regex = [](const std::string& p) { return p.size() >= 2 && p.front() == '/' && p.back() == '/'; };
+  std::vector<std::string> lower;
+  lower.reserve(rules_.size());
+  for (const Rule& r : rules_) lower.push_back(message::ToLower(r.pattern));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& later = rules_[i];
+    if (is_regex(later.pattern)) continue;
+    for (size_t j = 0; j < i; ++j) {
+      const Rule& earlier = rules_[j];
+      const bool wider = (earlier.host_suffix.empty() || earlier.host_suffix == later.host_suffix) &&
+                         (earlier.format.empty() || earlier.format == later.format);
+      if (!wider || is_regex(earlier.pattern) || lower[i].find(lower[j]) == std::string::npos) continue;
+      out.push_back(later.source + ": " + later.pattern + " (shadowed by " + earlier.source + ": " + earlier.pattern +
+                    ")");
+      break;
+    }
+  }
+  return out;
+}
+
 bool RuleSet::AddPhrases(std::string_view text, std::string_view source, bool dmarc, std::string* error) {
   return ForEachLine(text, [&](const std::vector<std::string_view>& f, size_t n, std::string_view line) {
     Cause cause;

@@ -62,6 +62,12 @@ class RuleSet {
   bool Find(std::string_view normalized, std::string_view remote_host, std::string_view recipient_domain,
             std::string_view format, RuleMatch* out) const;
 
+  // Rules that can never decide: a literal that contains an earlier literal
+  // of the same or a wider scope always loses to it. One line per rule,
+  // "SOURCE: PATTERN (shadowed by SOURCE: PATTERN)". The built-in rules
+  // have none (a test checks), so that every line of rules/ means something.
+  std::vector<std::string> ShadowedRules() const;
+
   const StatusTable& status() const { return status_; }
   // The x.0.9xx code for a cause when the message states no status.
   std::string_view PseudoStatus(formats::Cause cause, bool transient) const;

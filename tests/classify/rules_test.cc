@@ -76,6 +76,35 @@ TEST(Rules, PhrasesOfRealServersMatch) {
   }
 }
 
+// A rule that contains an earlier rule's words never decides anything: it
+// would only mislead whoever reads rules/.
+TEST(Rules, NoBuiltInRuleIsShadowed) {
+  RuleSet set;
+  std::string error;
+  ASSERT_TRUE(LoadRules(&set, "", &error)) << error;
+  std::string all;
+  for (const std::string& s : set.ShadowedRules()) all += s + "\n";
+  EXPECT_EQ(all, "");
+}
+
+TEST(Rules, ShadowedRulesAreFoundByScope) {
+  RuleSet set;
+  std::string error;
+  ASSERT_TRUE(set.AddProviders("example.net\tblocked\tspam\n", "p", &error)) << error;
+  ASSERT_TRUE(
+      set.AddPhrases("userunknown\tno such user\nuserunknown\tno such user here\nspamdetected\tspam "
+                     "detected\n",
+                     "g", false, &error))
+      << error;
+  ASSERT_TRUE(set.AddProviders("example.net\tblocked\tspam filter\nexample.org\tblocked\tspam list\n", "q", &error))
+      << error;
+  const std::vector<std::string> shadowed = set.ShadowedRules();
+  // "spam detected" is general: the provider rule "spam" covers example.net only.
+  ASSERT_EQ(shadowed.size(), 2u);
+  EXPECT_EQ(shadowed[0], "g:2: no such user here (shadowed by g:1: no such user)");
+  EXPECT_EQ(shadowed[1], "q:1: spam filter (shadowed by p:1: spam)");
+}
+
 TEST(Rules, ADifferentRuleSetDoesNotUseThePrecompiledDatabase) {
   RuleSet set;
   std::string error;
