@@ -132,8 +132,8 @@ std::string NormalizeDiagnostic(std::string_view text) {
       const char* e = p + 1;
       while (e < end && IsAddressChar(*e)) ++e;
       if (b < o && e > p + 1) {
-        std::memcpy(b, "<addr>", 6);
-        o = b + 6;
+        constexpr std::string_view kAddr = "<addr>";
+        o = std::copy(kAddr.begin(), kAddr.end(), b);
         p = e;
       } else {
         *o++ = '@';
