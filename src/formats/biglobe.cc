@@ -43,13 +43,8 @@ bool DecodeBiglobe(const message::Message& m, Report* report) {
   report->evidence = "format: BIGLOBE notice";
   std::string diagnostic = JoinReplyLines(reason);
   for (std::string& r : recipients) {
-    Finding f = NoticeFinding(std::move(r), "failed", diagnostic);
-    // BIGLOBE's fixed sentence for a full mailbox.
-    if (FindIgnoreCase(diagnostic, "mailbox exceeded the local limit") != std::string::npos) {
-      f.cause = Cause::kMailboxFull;
-      f.cause_evidence = "cause: BIGLOBE mailbox-limit template";
-    }
-    report->findings.push_back(std::move(f));
+    // BIGLOBE's fixed reasons are format rules (rules/formats.tsv).
+    report->findings.push_back(NoticeFinding(std::move(r), "failed", diagnostic));
   }
   return true;
 }

@@ -11,21 +11,6 @@ namespace rebound::formats {
 using message::FindIgnoreCase;
 using message::Trim;
 
-namespace {
-
-struct Template {
-  std::string_view sentence;  // lowercase
-  Cause cause;
-};
-
-// KDDI's fixed reasons; anything else is left to the classifier.
-constexpr Template kTemplates[] = {
-    {"as their mailbox is full", Cause::kMailboxFull},
-    {"as the remote domain doesnt exist", Cause::kHostUnknown},
-};
-
-}  // namespace
-
 bool DecodeKddi(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "From", ".dion.ne.jp") && !HeaderContains(m, "From", "auone-net.jp") &&
       !HeaderContains(m, "Reply-To", "auone-net.jp") && !HeaderContains(m, "Received", ".auone-net.jp")) {
@@ -44,14 +29,7 @@ bool DecodeKddi(const message::Message& m, Report* report) {
     std::vector<std::string_view> reason;
     for (size_t j = i + 1; j < lines.size() && !Trim(lines[j]).empty(); ++j) reason.push_back(Trim(lines[j]));
     f.diagnostic = JoinReplyLines(reason);
-    FillCodesFromDiagnostic(&f);
-    for (const Template& tp : kTemplates) {
-      if (FindIgnoreCase(f.diagnostic, tp.sentence) != std::string::npos) {
-        f.cause = tp.cause;
-        f.cause_evidence = "cause: KDDI template: " + f.diagnostic;
-        break;
-      }
-    }
+    FillCodesFromDiagnostic(&f);  // KDDI's fixed reasons are format rules (rules/formats.tsv)
     report->findings.push_back(std::move(f));
   }
   if (report->findings.empty()) return false;

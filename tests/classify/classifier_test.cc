@@ -54,6 +54,26 @@ TEST(Classifier, DelayedDsnIsPending) {
   EXPECT_EQ(verdicts[0].finding.action, "delayed");
 }
 
+// A carrier's fixed sentence decides through a format rule, for that
+// format's bounces only.
+TEST(Classifier, FormatRulesDecideForTheirFormat) {
+  auto c = Make();
+  const std::string kddi =
+      "From: no-reply@example.dion.ne.jp\nSubject: Mail\n\n"
+      "Your mail sent on: Thu, 29 Apr 2013 00:00:00 +0900\n"
+      "     Could not be delivered to: <user@example.dion.ne.jp>\n"
+      "     As the remote domain doesnt exist.\n";
+  auto verdicts = c->ClassifyBytes(kddi);
+  ASSERT_EQ(verdicts.size(), 1u);
+  EXPECT_EQ(verdicts[0].format, "kddi");
+  EXPECT_EQ(verdicts[0].cause, formats::Cause::kHostUnknown);
+  ASSERT_GE(verdicts[0].evidence.size(), 2u);
+  EXPECT_NE(verdicts[0].evidence[1].find("format kddi:"), std::string::npos) << verdicts[0].evidence[1];
+  // The same words in a reply of no known format are not KDDI's.
+  Verdict v = c->ClassifyReply("550 As the remote domain doesnt exist.");
+  EXPECT_NE(v.cause, formats::Cause::kHostUnknown);
+}
+
 TEST(Classifier, NotABounceGivesOneNoneRecord) {
   auto c = Make();
   auto verdicts = c->ClassifyBytes("From: a@b.example\nSubject: hello\n\nJust a note.\n");
