@@ -3,10 +3,11 @@
 // DMARC policy, the status-code table, and the codes used when a message
 // states none. Formats are described in rules/README.md.
 //
-// All phrase-like rules live in one vectorscan database so that one pass
+// Phrase-like rules are compiled into vectorscan databases so that one pass
 // over a text finds every candidate; the rule with the smallest id whose
-// provider (if any) fits wins. Ids follow load order: user rules, then
-// DMARC phrases, provider rules, general phrases.
+// provider or format (if any) fits wins. Ids follow load order: user rules,
+// DMARC phrases, format rules, provider rules, general phrases. Provider
+// rules have a database of their own, scanned only for a provider's host.
 //
 // Build with Add*() then Compile(); after that a RuleSet is immutable and
 // thread-safe.
