@@ -6,6 +6,7 @@ mailbox may rewrite mail, and checks that `rebound classify` says the same
 recipient, cause, status, type, reason and format as for the original:
   - header field names lowercased (every header block, every part);
   - folded header fields unfolded, and long DSN fields folded;
+  - five more relay hops (Received fields) on top; DSN Action values in capitals;
   - a single-part text notice sent quoted-printable, then base64;
   - the notice part of a multipart report sent base64 (Python's generator
     also refolds the headers it writes).
@@ -66,6 +67,20 @@ def fold_dsn_fields(raw):
     return re.sub(rb"(?mi)^(diagnostic-code|final-recipient|remote-mta):[^\r\n]*", fold, raw)
 
 
+def more_hops(raw):
+    hops = b"".join(b"Received: from relay%d.example.net (relay%d.example.net [192.0.2.%d])\n"
+                    b"\tby mx%d.example.org with ESMTPS id hop%d\n"
+                    b"\tfor <x@example.org>; Mon, 1 Jan 2024 00:00:0%d +0000\n" % ((i,) * 6) for i in range(5))
+    if raw.startswith(b"From "):  # after an mbox separator
+        nl = raw.find(b"\n") + 1
+        return raw[:nl] + hops + raw[nl:]
+    return hops + raw
+
+
+def capital_actions(raw):
+    return re.sub(rb"(?mi)^(action:[ \t]*)([a-z]+)", lambda m: m.group(1) + m.group(2).upper(), raw)
+
+
 def single_part(raw, encoding):
     raw = raw.replace(b"\r\n", b"\n")
     if raw.startswith(b"From "):
@@ -113,6 +128,8 @@ REWRITES = {
     "lowercased field names": lowercase_names,
     "fields unfolded": unfold,
     "DSN fields folded": fold_dsn_fields,
+    "five more relay hops": more_hops,
+    "Action values in capitals": capital_actions,
     "notice quoted-printable": lambda raw: single_part(raw, "quoted-printable"),
     "notice base64": lambda raw: single_part(raw, "base64"),
     "report notice base64": multipart_notice_base64,
