@@ -1,12 +1,12 @@
 // The PostgreSQL driver on libpq: statements prepared once per connection,
-// parameters sent as text, integer columns read back as integers.
-#include <libpq-fe.h>
-
+// parameters sent as text, integer columns read back as integers. libpq is
+// loaded on the first open (store/libpq.h).
 #include <cstdlib>
 #include <string>
 #include <unordered_map>
 
 #include "store/db.h"
+#include "store/libpq.h"
 
 namespace rebound::store {
 
@@ -35,20 +35,21 @@ std::string NumberPlaceholders(std::string_view sql) {
 
 class PgResult {
  public:
-  explicit PgResult(PGresult* r) : r_(r) {}
-  ~PgResult() { PQclear(r_); }
+  PgResult(const LibPq& pq, PGresult* r) : pq_(pq), r_(r) {}
+  ~PgResult() { pq_.clear(r_); }
   PgResult(const PgResult&) = delete;
   PgResult& operator=(const PgResult&) = delete;
   PGresult* get() const { return r_; }
 
  private:
+  const LibPq& pq_;
   PGresult* r_;
 };
 
 class PostgresDb : public Db {
  public:
-  explicit PostgresDb(PGconn* conn) : conn_(conn) {}
-  ~PostgresDb() override { PQfinish(conn_); }
+  PostgresDb(const LibPq& pq, PGconn* conn) : pq_(pq), conn_(conn) {}
+  ~PostgresDb() override { pq_.finish(conn_); }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
 
@@ -56,7 +57,7 @@ class PostgresDb : public Db {
   bool Commit(std::string* error) override { return ExecScript("COMMIT", error); }
   void Rollback() override {
     std::string ignored;
-    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK", &ignored);
+    if (pq_.transactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK", &ignored);
   }
 
   bool Exec(std::string_view sql, const std::vector<Value>& params, Rows* rows, std::string* error) override {
@@ -78,36 +79,36 @@ class PostgresDb : public Db {
         formats[i] = 1;
       }
     }
-    PgResult result(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
-                                   formats.data(), 0));
-    ExecStatusType status = PQresultStatus(result.get());
+    PgResult result(pq_, pq_.execPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(),
+                                          lengths.data(), formats.data(), 0));
+    ExecStatusType status = pq_.resultStatus(result.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      *error = PQresultErrorMessage(result.get());
+      *error = pq_.resultErrorMessage(result.get());
       return false;
     }
     if (rows == nullptr || status != PGRES_TUPLES_OK) return true;
-    const int n_rows = PQntuples(result.get());
-    const int n_cols = PQnfields(result.get());
+    const int n_rows = pq_.ntuples(result.get());
+    const int n_cols = pq_.nfields(result.get());
     for (int r = 0; r < n_rows; ++r) {
       Row row;
       row.reserve(static_cast<size_t>(n_cols));
       for (int c = 0; c < n_cols; ++c) {
-        if (PQgetisnull(result.get(), r, c)) {
+        if (pq_.getisnull(result.get(), r, c)) {
           row.emplace_back(nullptr);
           continue;
         }
-        const char* v = PQgetvalue(result.get(), r, c);
-        Oid type = PQftype(result.get(), c);
+        const char* v = pq_.getvalue(result.get(), r, c);
+        Oid type = pq_.ftype(result.get(), c);
         if (type == kInt8 || type == kInt4 || type == kInt2) {
           row.emplace_back(static_cast<int64_t>(std::strtoll(v, nullptr, 10)));
         } else if (type == kBytea) {
           // Text-format BYTEA comes hex-escaped ("\x48656c6c6f").
           size_t length = 0;
-          unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &length);
+          unsigned char* bytes = pq_.unescapeBytea(reinterpret_cast<const unsigned char*>(v), &length);
           row.emplace_back(Blob{std::string(reinterpret_cast<const char*>(bytes), length)});
-          PQfreemem(bytes);
+          pq_.freemem(bytes);
         } else {
-          row.emplace_back(std::string(v, static_cast<size_t>(PQgetlength(result.get(), r, c))));
+          row.emplace_back(std::string(v, static_cast<size_t>(pq_.getlength(result.get(), r, c))));
         }
       }
       rows->push_back(std::move(row));
@@ -116,10 +117,10 @@ class PostgresDb : public Db {
   }
 
   bool ExecScript(std::string_view sql, std::string* error) override {
-    PgResult result(PQexec(conn_, std::string(sql).c_str()));
-    ExecStatusType status = PQresultStatus(result.get());
+    PgResult result(pq_, pq_.exec(conn_, std::string(sql).c_str()));
+    ExecStatusType status = pq_.resultStatus(result.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      *error = PQresultErrorMessage(result.get());
+      *error = pq_.resultErrorMessage(result.get());
       return false;
     }
     return true;
@@ -130,14 +131,15 @@ class PostgresDb : public Db {
     auto it = statements_.find(std::string(sql));
     if (it != statements_.end()) return &it->second;
     std::string name = "s" + std::to_string(statements_.size());
-    PgResult result(PQprepare(conn_, name.c_str(), NumberPlaceholders(sql).c_str(), n_params, nullptr));
-    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-      *error = std::string(PQresultErrorMessage(result.get())) + " in: " + std::string(sql);
+    PgResult result(pq_, pq_.prepare(conn_, name.c_str(), NumberPlaceholders(sql).c_str(), n_params, nullptr));
+    if (pq_.resultStatus(result.get()) != PGRES_COMMAND_OK) {
+      *error = std::string(pq_.resultErrorMessage(result.get())) + " in: " + std::string(sql);
       return nullptr;
     }
     return &statements_.emplace(std::string(sql), std::move(name)).first->second;
   }
 
+  const LibPq& pq_;
   PGconn* conn_;
   std::unordered_map<std::string, std::string> statements_;
 };
@@ -145,15 +147,17 @@ class PostgresDb : public Db {
 }  // namespace
 
 std::unique_ptr<Db> OpenPostgres(const std::string& url, std::string* error) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    *error = std::string("cannot connect to PostgreSQL: ") + PQerrorMessage(conn);
-    PQfinish(conn);
+  const LibPq* pq = LoadLibPq(error);
+  if (pq == nullptr) return nullptr;
+  PGconn* conn = pq->connectdb(url.c_str());
+  if (pq->status(conn) != CONNECTION_OK) {
+    *error = std::string("cannot connect to PostgreSQL: ") + pq->errorMessage(conn);
+    pq->finish(conn);
     return nullptr;
   }
-  auto db = std::make_unique<PostgresDb>(conn);
+  auto db = std::make_unique<PostgresDb>(*pq, conn);
   // Notices (e.g. "relation already exists, skipping") are not errors.
-  PQsetNoticeProcessor(
+  pq->setNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
   return db;
 }

@@ -50,7 +50,7 @@ TEST_F(ReaderTest, SplitsMboxWithAnyLineEnding) {
   const std::string mbox =
       "From a@b Thu Jan  1 00:00:00 2015\nSubject: one\n\nbody From here\n\n"
       "From c@d Thu Jan  1 00:00:01 2015\nSubject: two\n\nFrom the start\n";
-  for (const std::string& eol : {"\n", "\r\n", "\r"}) {
+  for (const std::string_view eol : {"\n", "\r\n", "\r"}) {
     std::string text;
     for (char c : mbox) {
       if (c == '\n')
@@ -81,7 +81,7 @@ TEST_F(ReaderTest, UnreadableInputIsReportedAndOthersStillRead) {
   Write("ok.eml", "Subject: ok\n\n");
   std::vector<std::string> names;
   bool ok = true;
-  for (const std::string p : {(dir_ / "missing").string(), (dir_ / "ok.eml").string()}) {
+  for (const std::string& p : {(dir_ / "missing").string(), (dir_ / "ok.eml").string()}) {
     ok = ReadMessages(
              p, {}, [&](std::string_view n, std::string_view) { names.emplace_back(n); },
              [&](std::string_view n, std::string_view) { errors_.emplace_back(n); }) &&
