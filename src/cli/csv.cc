@@ -1,5 +1,7 @@
 #include "cli/csv.h"
 
+#include "message/headers.h"
+
 namespace rebound::cli {
 
 bool CsvReader::ReadLine(std::string* line) {
@@ -83,7 +85,7 @@ bool CsvReader::Next(std::vector<std::string>* fields, std::string* error) {
 }
 
 std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  if (message::FindFirstOf(s, ",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out.push_back('"');

@@ -62,7 +62,7 @@ bool DecodeGmail(const message::Message& m, Report* report) {
   if (by != std::string::npos) {
     size_t by2 = technical.find(" by ", by + 25);
     if (by2 != std::string::npos) {
-      size_t end = technical.find_first_of(" [", by2 + 4);
+      size_t end = message::FindFirstOf(technical, " [", by2 + 4);
       remote = technical.substr(by2 + 4, end == std::string::npos ? std::string::npos : end - by2 - 4);
       while (!remote.empty() && remote.back() == '.') remote.pop_back();
     }

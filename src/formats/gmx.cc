@@ -25,7 +25,7 @@ std::string HeadAddress(std::string_view t) {
   if (t.size() >= 2 && ((t.front() == '"' && t.back() == '"') || (t.front() == '<' && t.back() == '>'))) {
     t = t.substr(1, t.size() - 2);
   }
-  if (t.empty() || t.find_first_of(" \t\"<>") != std::string_view::npos) return {};
+  if (t.empty() || message::FindFirstOf(t, " \t\"<>") != std::string_view::npos) return {};
   return ExtractAddress(t);
 }
 
@@ -84,7 +84,7 @@ bool ParseUnitedInternetNotice(std::string_view text, Report* report) {
         if (host != std::string_view::npos) {
           stage = t.substr(0, host);
           std::string_view h = t.substr(host + 6);
-          f.remote_mta = std::string(h.substr(0, h.find_first_of(" ,")));
+          f.remote_mta = std::string(h.substr(0, message::FindFirstOf(h, " ,")));
           size_t why = FindIgnoreCase(h, "reason: ");
           if (why != std::string_view::npos) reply.push_back(Trim(h.substr(why + 8)));
         }

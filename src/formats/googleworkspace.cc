@@ -1,6 +1,8 @@
 // Google Workspace's "** Message not delivered **" notice: a paragraph
 // explaining the failure and "The response was:" with the server's (or
 // Gmail's own) reply; its delivery-status part may be empty.
+#include <algorithm>
+
 #include "formats/formats.h"
 #include "formats/util.h"
 #include "message/headers.h"
@@ -20,11 +22,10 @@ bool DecodeGoogleWorkspace(const message::Message& m, Report* report) {
   size_t resp = FindIgnoreCase(text, "The response was:");
   if (resp != std::string_view::npos) {
     std::string_view rest = text.substr(resp + 17);
-    size_t end = rest.find("\n\n", rest.find_first_not_of(" \t\n"));
+    size_t end = rest.find("\n\n", message::FindFirstNotOf(rest, " \t\n"));
     diagnostic = JoinReplyLines(rest.substr(0, end));
   } else {
-    std::string_view rest = text.substr(
-        text.find_first_not_of(" \t\n") == std::string_view::npos ? text.size() : text.find_first_not_of(" \t\n"));
+    std::string_view rest = text.substr(std::min(text.size(), message::FindFirstNotOf(text, " \t\n")));
     diagnostic = JoinReplyLines(rest.substr(0, rest.find("\n\n")));
   }
 

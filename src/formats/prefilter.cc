@@ -56,7 +56,7 @@ struct MarkSet {
   // Adds decoder i's marks; false (with *error) on an empty or multi-line mark.
   bool Add(size_t i, std::string_view marks, std::string_view decoder, std::string* error) {
     for (const std::string& mark : SplitMarks(marks)) {
-      if (mark.empty() || mark.find_first_of("\r\n") != std::string::npos) {
+      if (mark.empty() || message::FindFirstOf(mark, "\r\n") != std::string::npos) {
         *error = std::string(decoder) + ": empty mark, or a mark with a line break";
         return false;
       }

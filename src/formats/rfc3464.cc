@@ -12,9 +12,7 @@ namespace {
 
 std::string FirstWordLower(std::string_view v) {
   v = message::Trim(v);
-  size_t end = 0;  // a loop: find_first_of calls memchr on the set once per byte
-  while (end < v.size() && v[end] != ' ' && v[end] != '\t' && v[end] != '\n' && v[end] != '(' && v[end] != ';') ++end;
-  return message::ToLower(v.substr(0, end));
+  return message::ToLower(v.substr(0, message::FindFirstOf(v, " \t\n(;")));
 }
 
 }  // namespace

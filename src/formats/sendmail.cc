@@ -36,7 +36,7 @@ bool DecodeSendmail(const message::Message& m, Report* report) {
       if (talk != std::string_view::npos) {
         host = std::string(Trim(t.substr(talk + 17)));
         if (!host.empty() && host.back() == ':') host.pop_back();
-        host = host.substr(0, host.find_first_of(" ["));
+        host = host.substr(0, message::FindFirstOf(host, " ["));
         if (!host.empty() && host.back() == '.') host.pop_back();
       } else if (t.starts_with(">>> ")) {
         command = SmtpCommandIn(t.substr(4));

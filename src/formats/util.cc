@@ -251,7 +251,7 @@ bool ParseEximNotice(const message::Message& m, std::string_view text, Report* r
       }
       break;
     }
-    size_t indent = line.find_first_not_of(" \t");
+    size_t indent = message::FindFirstNotOf(line, " \t");
     bool head = indent <= 2 && !StartsWithI(t, "host ") && !StartsWithI(t, "SMTP error") && !t.starts_with("(");
     if (head || blocks.empty()) {
       blocks.push_back(Block{t, {}});

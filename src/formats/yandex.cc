@@ -33,7 +33,7 @@ std::vector<Paragraph> ReadParagraphs(std::string_view text) {
     std::string joined = JoinReplyLines(body);
     std::string_view v = joined;
     if (v.starts_with("host ")) {
-      size_t end = v.find_first_of("[ ", 5);
+      size_t end = message::FindFirstOf(v, "[ ", 5);
       p.remote_mta = std::string(v.substr(5, end == std::string_view::npos ? end : end - 5));
     }
     size_t reply = v.rfind("(in reply to ");

@@ -87,6 +87,28 @@ inline bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
 }
 // Position of `needle` (lowercase ASCII) in `hay` ignoring case, or npos.
 size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from = 0);
+// Position of the first byte of `s`, at or after `from`, that is in `set`
+// (FindFirstOf) or not in it (FindFirstNotOf); npos when there is none.
+// std::string_view's own find_first_of calls memchr on the set once per
+// byte of `s`: these compare with the set's few bytes inline.
+inline bool InSet(char c, std::string_view set) {
+  for (char x : set) {
+    if (x == c) return true;
+  }
+  return false;
+}
+inline size_t FindFirstOf(std::string_view s, std::string_view set, size_t from = 0) {
+  for (size_t i = from; i < s.size(); ++i) {
+    if (InSet(s[i], set)) return i;
+  }
+  return std::string_view::npos;
+}
+inline size_t FindFirstNotOf(std::string_view s, std::string_view set, size_t from = 0) {
+  for (size_t i = from; i < s.size(); ++i) {
+    if (!InSet(s[i], set)) return i;
+  }
+  return std::string_view::npos;
+}
 // `s` without leading and trailing blanks and line breaks.
 inline std::string_view Trim(std::string_view s) {
   auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };

@@ -354,10 +354,7 @@ class Parser {
       size_t gt = id.find('>', lt);
       id = id.substr(lt + 1, gt == std::string_view::npos ? std::string_view::npos : gt - lt - 1);
     }
-    // A loop, not find_first_of: that calls memchr on the set once per byte.
-    size_t sp = 0;
-    while (sp < id.size() && id[sp] != ' ' && id[sp] != '\t' && id[sp] != '\n') ++sp;
-    id = id.substr(0, sp);
+    id = id.substr(0, FindFirstOf(id, " \t\n"));
     m_->original_message_id_ = id;
   }
 

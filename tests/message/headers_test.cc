@@ -109,6 +109,16 @@ TEST(Headers, FieldLimitIsEnforcedAndNoted) {
   EXPECT_EQ(std::string_view(text).substr(scan.body_offset), "body");
 }
 
+TEST(Headers, FindFirstOfAndNotOf) {
+  EXPECT_EQ(FindFirstOf("abc def(x", " (\t"), 3u);
+  EXPECT_EQ(FindFirstOf("abc def(x", " (\t", 4), 7u);
+  EXPECT_EQ(FindFirstOf("abcdef", " ("), std::string_view::npos);
+  EXPECT_EQ(FindFirstOf("", " "), std::string_view::npos);
+  EXPECT_EQ(FindFirstNotOf(" \t\nx", " \t\n"), 3u);
+  EXPECT_EQ(FindFirstNotOf("  ", " "), std::string_view::npos);
+  EXPECT_EQ(FindFirstNotOf("ab", " ", 5), std::string_view::npos);
+}
+
 TEST(Headers, CaseInsensitiveSearch) {
   EXPECT_EQ(FindIgnoreCase("Hello USER Unknown", "user unknown"), 6u);
   EXPECT_EQ(FindIgnoreCase("abc", "abcd"), std::string_view::npos);
