@@ -183,15 +183,10 @@ HeaderScan ScanHeaders(std::string_view text, const Limits& limits, std::vector<
     const size_t eol = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) : text.size();
     const size_t next = nl ? eol + 1 : eol;
     std::string_view line = text.substr(pos, eol - pos);
-    if (line.empty() || Trim(line).empty()) {
-      // A line of blanks inside a folded value, with the value going on
-      // indented below it, is folding (RFC 5322 obs-FWS), not the end of
-      // the section.
-      if (!line.empty() && in_field && IsIndentedText(text.substr(next))) {
-        out->back().value = text.substr(value_start, eol - value_start);
-        pos = next;
-        continue;
-      }
+    // A blank line ends the section; a line of blanks inside a folded value
+    // that goes on indented below it is folding (RFC 5322 obs-FWS) and is
+    // read as a fold below.
+    if (line.empty() || (Trim(line).empty() && !(in_field && IsIndentedText(text.substr(next))))) {
       scan.body_offset = next;
       return scan;
     }

@@ -70,11 +70,9 @@ size_t FindDelimiter(std::string_view body, std::string_view boundary, size_t fr
     const void* hit = std::memchr(base + pos, '-', body.size() - need + 1 - pos);
     if (hit == nullptr) return std::string_view::npos;
     const size_t at = static_cast<size_t>(static_cast<const char*>(hit) - base);
-    if (at == 0 || base[at - 1] == '\n') {
-      if (base[at + 1] == '-' && std::memcmp(base + at + 2, boundary.data(), boundary.size()) == 0 &&
-          ends_delimiter(at + need)) {
-        return at;
-      }
+    if ((at == 0 || base[at - 1] == '\n') && base[at + 1] == '-' &&
+        std::memcmp(base + at + 2, boundary.data(), boundary.size()) == 0 && ends_delimiter(at + need)) {
+      return at;
     }
     const void* nl = std::memchr(base + at, '\n', body.size() - at);
     if (nl == nullptr) return std::string_view::npos;
