@@ -57,6 +57,11 @@ bool IsAddressChar(char c) {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// A PATTERN written /like this/ is a regular expression (rules/README.md).
+bool IsRegex(std::string_view pattern) {
+  return pattern.size() >= 2 && pattern.front() == '/' && pattern.back() == '/';
+}
+
 // Bytes the normalizer must look at; everything else is copied in runs.
 struct SpecialBytes {
   bool special[256] = {};
@@ -175,19 +180,18 @@ bool RuleSet::AddRule(Rule rule, std::string* error) {
 }
 
 std::vector<std::string> RuleSet::ShadowedRules() const {
-  auto is_regex = [](const std::string& p) { return p.size() >= 2 && p.front() == '/' && p.back() == '/'; };
   std::vector<std::string> lower;
   lower.reserve(rules_.size());
   for (const Rule& r : rules_) lower.push_back(message::ToLower(r.pattern));
   std::vector<std::string> out;
   for (size_t i = 0; i < rules_.size(); ++i) {
     const Rule& later = rules_[i];
-    if (is_regex(later.pattern)) continue;
+    if (IsRegex(later.pattern)) continue;
     for (size_t j = 0; j < i; ++j) {
       const Rule& earlier = rules_[j];
       const bool wider = (earlier.host_suffix.empty() || earlier.host_suffix == later.host_suffix) &&
                          (earlier.format.empty() || earlier.format == later.format);
-      if (!wider || is_regex(earlier.pattern) || lower[i].find(lower[j]) == std::string::npos) continue;
+      if (!wider || IsRegex(earlier.pattern) || lower[i].find(lower[j]) == std::string::npos) continue;
       out.push_back(later.source + ": " + later.pattern + " (shadowed by " + earlier.source + ": " + earlier.pattern +
                     ")");
       break;
@@ -286,7 +290,7 @@ namespace {
 constexpr std::string_view kRulesMagic = "RBRS0001";
 
 PhraseMatcher::Pattern PatternOf(const std::string& pattern, const std::string& source) {
-  const bool regex = pattern.size() >= 2 && pattern.front() == '/' && pattern.back() == '/';
+  const bool regex = IsRegex(pattern);
   return PhraseMatcher::Pattern{regex ? pattern.substr(1, pattern.size() - 2) : pattern, regex, source};
 }
 
@@ -303,10 +307,8 @@ bool RuleSet::Compile(std::string* error, std::string_view precompiled) {
     const bool provider = !r.host_suffix.empty();
     (provider ? providers : general).push_back(PatternOf(r.pattern, r.source));
     (provider ? provider_rule_ : general_rule_).push_back(static_cast<uint32_t>(i));
-    if (provider) provider_suffixes_.push_back(r.host_suffix);
+    if (provider) provider_suffixes_.insert(r.host_suffix);
   }
-  provider_tails_.clear();
-  for (const std::string& suffix : provider_suffixes_) provider_tails_.insert(suffix);
   std::string_view general_bytes;
   std::string_view provider_bytes;
   uint64_t length = 0;
@@ -337,7 +339,7 @@ bool RuleSet::loaded_precompiled() const {
 }
 
 bool RuleSet::IsProviderHost(std::string_view host) const {
-  if (host.empty() || provider_tails_.empty()) return false;
+  if (host.empty() || provider_suffixes_.empty()) return false;
   thread_local std::string lower;
   for (char c : host) {
     if (c >= 'A' && c <= 'Z') {
@@ -349,7 +351,7 @@ bool RuleSet::IsProviderHost(std::string_view host) const {
   }
   // The suffixes HostMatchesSuffix accepts: the whole host, and what follows each dot.
   while (true) {
-    if (provider_tails_.contains(host)) return true;
+    if (provider_suffixes_.contains(host)) return true;
     const size_t dot = host.find('.');
     if (dot == std::string_view::npos) return false;
     host.remove_prefix(dot + 1);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -97,8 +98,12 @@ class RuleSet {
   PhraseMatcher providers_;
   std::vector<uint32_t> general_rule_;
   std::vector<uint32_t> provider_rule_;
-  std::vector<std::string> provider_suffixes_;           // lowercase, storage for provider_tails_
-  std::unordered_set<std::string_view> provider_tails_;  // the distinct suffixes
+  // The provider rules' host suffixes (lowercase), looked up by view.
+  struct SuffixHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, SuffixHash, std::equal_to<>> provider_suffixes_;
   StatusTable status_;
   std::array<std::array<std::string, 2>, formats::kCauseCount> pseudo_;
 };
