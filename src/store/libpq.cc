@@ -18,7 +18,7 @@ bool Find(void* library, const char* name, Fn* out, std::string* error) {
     *error = std::string("libpq.so.5 has no ") + name;
     return false;
   }
-  *out = reinterpret_cast<Fn>(symbol);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): dlsym's contract
+  *out = reinterpret_cast<Fn>(symbol);  // what dlsym's contract allows for functions
   return true;
 }
 
@@ -30,21 +30,11 @@ Loaded Load() {
     l.error = std::string("PostgreSQL needs libpq (Debian package libpq5): ") + (why != nullptr ? why : "not found");
     return l;
   }
-  LibPq& p = l.pq;
-  std::string& e = l.error;
   // Never dlclose'd: the table is used until the process exits.
-  (void)(Find(library, "PQclear", &p.clear, &e) && Find(library, "PQconnectdb", &p.connectdb, &e) &&
-         Find(library, "PQerrorMessage", &p.errorMessage, &e) && Find(library, "PQexec", &p.exec, &e) &&
-         Find(library, "PQexecPrepared", &p.execPrepared, &e) && Find(library, "PQfinish", &p.finish, &e) &&
-         Find(library, "PQfreemem", &p.freemem, &e) && Find(library, "PQftype", &p.ftype, &e) &&
-         Find(library, "PQgetisnull", &p.getisnull, &e) && Find(library, "PQgetlength", &p.getlength, &e) &&
-         Find(library, "PQgetvalue", &p.getvalue, &e) && Find(library, "PQnfields", &p.nfields, &e) &&
-         Find(library, "PQntuples", &p.ntuples, &e) && Find(library, "PQprepare", &p.prepare, &e) &&
-         Find(library, "PQresultErrorMessage", &p.resultErrorMessage, &e) &&
-         Find(library, "PQresultStatus", &p.resultStatus, &e) &&
-         Find(library, "PQsetNoticeProcessor", &p.setNoticeProcessor, &e) && Find(library, "PQstatus", &p.status, &e) &&
-         Find(library, "PQtransactionStatus", &p.transactionStatus, &e) &&
-         Find(library, "PQunescapeBytea", &p.unescapeBytea, &e));
+#define REBOUND_LIBPQ_FIND(member, symbol) \
+  if (!Find(library, #symbol, &l.pq.member, &l.error)) return l;
+  REBOUND_LIBPQ_FUNCTIONS(REBOUND_LIBPQ_FIND)
+#undef REBOUND_LIBPQ_FIND
   return l;
 }
 

@@ -14,28 +14,35 @@
 
 namespace rebound::store {
 
-// The libpq functions the PostgreSQL driver calls.
+// The libpq functions the PostgreSQL driver calls, as X(member, symbol):
+// the one list the table below, its loader and its test are made from.
+#define REBOUND_LIBPQ_FUNCTIONS(X)            \
+  X(clear, PQclear)                           \
+  X(connectdb, PQconnectdb)                   \
+  X(errorMessage, PQerrorMessage)             \
+  X(exec, PQexec)                             \
+  X(execPrepared, PQexecPrepared)             \
+  X(finish, PQfinish)                         \
+  X(freemem, PQfreemem)                       \
+  X(ftype, PQftype)                           \
+  X(getisnull, PQgetisnull)                   \
+  X(getlength, PQgetlength)                   \
+  X(getvalue, PQgetvalue)                     \
+  X(nfields, PQnfields)                       \
+  X(ntuples, PQntuples)                       \
+  X(prepare, PQprepare)                       \
+  X(resultErrorMessage, PQresultErrorMessage) \
+  X(resultStatus, PQresultStatus)             \
+  X(setNoticeProcessor, PQsetNoticeProcessor) \
+  X(status, PQstatus)                         \
+  X(transactionStatus, PQtransactionStatus)   \
+  X(unescapeBytea, PQunescapeBytea)
+
 struct LibPq {
-  decltype(&PQclear) clear;
-  decltype(&PQconnectdb) connectdb;
-  decltype(&PQerrorMessage) errorMessage;
-  decltype(&PQexec) exec;
-  decltype(&PQexecPrepared) execPrepared;
-  decltype(&PQfinish) finish;
-  decltype(&PQfreemem) freemem;
-  decltype(&PQftype) ftype;
-  decltype(&PQgetisnull) getisnull;
-  decltype(&PQgetlength) getlength;
-  decltype(&PQgetvalue) getvalue;
-  decltype(&PQnfields) nfields;
-  decltype(&PQntuples) ntuples;
-  decltype(&PQprepare) prepare;
-  decltype(&PQresultErrorMessage) resultErrorMessage;
-  decltype(&PQresultStatus) resultStatus;
-  decltype(&PQsetNoticeProcessor) setNoticeProcessor;
-  decltype(&PQstatus) status;
-  decltype(&PQtransactionStatus) transactionStatus;
-  decltype(&PQunescapeBytea) unescapeBytea;
+  // NOLINTNEXTLINE(bugprone-macro-parentheses): the arguments are names, not expressions
+#define REBOUND_LIBPQ_MEMBER(member, symbol) decltype(&symbol) member = nullptr;
+  REBOUND_LIBPQ_FUNCTIONS(REBOUND_LIBPQ_MEMBER)
+#undef REBOUND_LIBPQ_MEMBER
 };
 
 // The loaded library; on the first call it is opened (libpq.so.5, the
