@@ -11,7 +11,6 @@ Usage: delivery_test.py REBOUND_BINARY
 """
 import json
 import os
-import re
 import shutil
 import signal
 import smtplib
@@ -27,6 +26,9 @@ if not shutil.which("postfix") or os.geteuid() != 0:
     print("needs Postfix and root (its master process runs as root); skipped")
     print("0 passed, 0 failed, 1 skipped")
     sys.exit(0)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import receiver_fixture  # noqa: E402
+
 WORK = tempfile.mkdtemp(prefix="rebound-delivery-")
 DB = os.path.join(WORK, "d.db")
 T0 = 1_800_000_000
@@ -124,20 +126,9 @@ smtpd_tls_loglevel = 1
 postfix_dir = None
 try:
     postfix_dir, mx_port = start_postfix()
-    config = os.path.join(WORK, "rebound.toml")
-    with open(config, "w") as f:
-        f.write(f"""
-[database]
-url = "sqlite:{DB}"
-[bounce]
-domain = "bounces.example.net"
-keys = [ {{ id = 1, secret = "e2e-secret-0123456789abcdef" }} ]
-[receiver]
-listen = "127.0.0.1:0"
-[delivery]
+    config = receiver_fixture.write_config(WORK, "sqlite:" + DB, tables=f"""[delivery]
 helo_name = "mta.shop.example"
-routes = [ {{ domain = "test.example", host = "127.0.0.1:{mx_port}" }} ]
-""")
+routes = [ {{ domain = "test.example", host = "127.0.0.1:{mx_port}" }} ]""")
     env = dict(os.environ, REBOUND_NOW=str(T0))
     subprocess.run([REBOUND, "account", "create", "shop", "--db", "sqlite:" + DB], check=True, capture_output=True)
     with open(os.path.join(WORK, "to.txt"), "w") as f:
@@ -156,8 +147,7 @@ routes = [ {{ domain = "test.example", host = "127.0.0.1:{mx_port}" }} ]
     con.close()
     verp = subprocess.run([REBOUND, "verp", "address", str(send_c), "--config", config], capture_output=True,
                           text=True).stdout.strip()
-    serve = subprocess.Popen([REBOUND, "serve", "--config", config], stderr=subprocess.PIPE, text=True, env=env)
-    port = int(re.search(r"port (\d+)", serve.stderr.readline()).group(1))
+    serve, port = receiver_fixture.start(REBOUND, config, env=env)
     dsn = f"""From: MAILER-DAEMON@mx.test.example
 To: {verp}
 Subject: Undelivered Mail Returned to Sender

@@ -7,10 +7,10 @@ import subprocess
 import testdb
 
 
-def write_config(work, db_url, extra=""):
+def write_config(work, db_url, extra="", tables=""):
     """A configuration file in `work` for the store at `db_url`: bounce
     domain bounces.example.net, one signing key, a receiver on a free port.
-    `extra` lines go in the [receiver] table."""
+    `extra` lines go in the [receiver] table, `tables` after it."""
     path = os.path.join(work, "rebound.toml")
     with open(path, "w") as f:
         f.write(f"""
@@ -22,13 +22,15 @@ keys = [ {{ id = 1, secret = "test-secret-0123456789abcdef" }} ]
 [receiver]
 listen = "127.0.0.1:0"
 {extra}
+{tables}
 """)
     return path
 
 
-def start(rebound, config):
-    """Starts `rebound serve`; returns the process and the port it listens on."""
-    proc = subprocess.Popen([rebound, "serve", "--config", config], stderr=subprocess.PIPE, text=True)
+def start(rebound, config, env=None):
+    """Starts `rebound serve` (in `env`, if given); returns the process and
+    the port it listens on."""
+    proc = subprocess.Popen([rebound, "serve", "--config", config], stderr=subprocess.PIPE, text=True, env=env)
     line = proc.stderr.readline()
     m = re.search(r"port (\d+)", line)
     if not m:
