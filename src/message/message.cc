@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "message/charset.h"
 #include "message/content_type.h"
 #include "message/decode.h"
@@ -59,24 +63,35 @@ size_t NextLine(std::string_view s, size_t pos) {
 // A '-' that does not start a delimiter rules out the rest of its line, so
 // the search goes on from the next line: rules of "-----" cost one probe.
 size_t FindDelimiter(std::string_view body, std::string_view boundary, size_t from) {
-  auto ends_delimiter = [&](size_t after) {
-    return after == body.size() || body[after] == '\n' || body[after] == '-' || body[after] == ' ' ||
-           body[after] == '\t';
-  };
-  const size_t need = 2 + boundary.size();
   const char* base = body.data();
-  size_t pos = from;
-  while (pos + need <= body.size()) {
-    const void* hit = std::memchr(base + pos, '-', body.size() - need + 1 - pos);
-    if (hit == nullptr) return std::string_view::npos;
-    const size_t at = static_cast<size_t>(static_cast<const char*>(hit) - base);
-    if ((at == 0 || base[at - 1] == '\n') && base[at + 1] == '-' &&
-        std::memcmp(base + at + 2, boundary.data(), boundary.size()) == 0 && ends_delimiter(at + need)) {
-      return at;
+  const size_t size = body.size();
+  const size_t need = 2 + boundary.size();
+  auto is_delimiter = [&](size_t at) {
+    if (at + need > size || std::memcmp(base + at + 2, boundary.data(), boundary.size()) != 0) return false;
+    const size_t after = at + need;
+    return after == size || base[after] == '\n' || base[after] == '-' || base[after] == ' ' || base[after] == '\t';
+  };
+  if (from == 0 && size >= 2 && base[0] == '-' && base[1] == '-' && is_delimiter(0)) return 0;
+  // Every other delimiter follows a line break: look for "\n--" only.
+  // Bodies are full of dashes (DSN field names, "-----" rules), and a
+  // search per dash cost two library calls each.
+  size_t p = from == 0 ? 0 : from - 1;
+#ifdef __SSE2__
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i dash = _mm_set1_epi8('-');
+  for (; p + 18 <= size; p += 16) {
+    const __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p)), newline);
+    const __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p + 1)), dash);
+    const __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p + 2)), dash);
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(a, _mm_and_si128(b, c))));
+    for (; mask != 0; mask &= mask - 1) {
+      const size_t candidate = p + static_cast<size_t>(__builtin_ctz(mask)) + 1;
+      if (is_delimiter(candidate)) return candidate;
     }
-    const void* nl = std::memchr(base + at, '\n', body.size() - at);
-    if (nl == nullptr) return std::string_view::npos;
-    pos = static_cast<size_t>(static_cast<const char*>(nl) - base) + 1;
+  }
+#endif
+  for (; p + 2 < size; ++p) {
+    if (base[p] == '\n' && base[p + 1] == '-' && base[p + 2] == '-' && is_delimiter(p + 1)) return p + 1;
   }
   return std::string_view::npos;
 }

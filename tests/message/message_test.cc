@@ -157,6 +157,33 @@ TEST(Message, ReadsFeedbackReport) {
   EXPECT_EQ(m.feedback_report().Raw("Original-Rcpt-To"), "<c@d.example>");
 }
 
+// A delimiter is "--boundary" at the start of a line, followed by the end of
+// the line, "--", or blanks. Lines that merely start with dashes, or with the
+// boundary as a prefix of a longer word, are body text; and the result must
+// not depend on where the delimiter falls relative to the scanner's 16-byte
+// blocks, so the same message is parsed behind paddings of 0 to 40 bytes.
+TEST(Message, FindsDelimitersOnlyAtLineStarts) {
+  for (size_t pad = 0; pad <= 40; ++pad) {
+    std::string raw = "Content-Type: multipart/mixed; boundary=\"b-1\"\n\n" + std::string(pad, 'p') +
+                      "\n--b-1\nContent-Type: text/plain\n\n"
+                      "-----\n--b-1x is a longer word, not a delimiter\n x --b-1 mid-line\n--\n--b-\n"
+                      "--b-1 \nContent-Type: text/html\n\n<p>second</p>\n--b-1--";
+    Message m;
+    m.Parse(raw);
+    ASSERT_EQ(m.parts().size(), 3u) << "pad " << pad;
+    EXPECT_EQ(m.parts()[1].body, "-----\n--b-1x is a longer word, not a delimiter\n x --b-1 mid-line\n--\n--b-")
+        << "pad " << pad;
+    EXPECT_EQ(m.parts()[2].body, "<p>second</p>") << "pad " << pad;
+    EXPECT_TRUE(m.notes().empty()) << "pad " << pad;
+  }
+  // A delimiter as the very first bytes of the body, and a body too short
+  // for one block.
+  Message m;
+  m.Parse("Content-Type: multipart/mixed; boundary=z\n\n--z\n\nA\n--z--");
+  ASSERT_EQ(m.parts().size(), 2u);
+  EXPECT_EQ(m.parts()[1].body, "A");
+}
+
 TEST(Message, TruncatedMultipartKeepsWhatArrivedAndNotes) {
   std::string raw =
       "Content-Type: multipart/report; boundary=tt\n\n"
