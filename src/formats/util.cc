@@ -124,8 +124,7 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t pos = 0;
   while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
+    const size_t nl = message::FindNewline(text, pos);
     lines.push_back(text.substr(pos, nl - pos));
     pos = nl + 1;
   }

@@ -177,11 +177,9 @@ HeaderScan ScanHeaders(std::string_view text, const Limits& limits, std::vector<
   size_t pos = 0;
   size_t value_start = 0;
   bool in_field = false;
-  const char* data = text.data();
   while (pos < text.size()) {
-    const void* nl = std::memchr(data + pos, '\n', text.size() - pos);
-    const size_t eol = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) : text.size();
-    const size_t next = nl ? eol + 1 : eol;
+    const size_t eol = FindNewline(text, pos);
+    const size_t next = eol < text.size() ? eol + 1 : eol;
     std::string_view line = text.substr(pos, eol - pos);
     // A blank line ends the section; a line of blanks inside a folded value
     // that goes on indented below it is folding (RFC 5322 obs-FWS) and is

@@ -52,16 +52,13 @@ bool IsRecipientGroup(const FieldGroup& g) { return g.Has("Final-Recipient") || 
 
 // The start of the next line at or after `pos`.
 size_t NextLine(std::string_view s, size_t pos) {
-  size_t nl = s.find('\n', pos);
-  return nl == std::string_view::npos ? s.size() : nl + 1;
+  const size_t nl = FindNewline(s, pos);
+  return nl == s.size() ? nl : nl + 1;
 }
 
 // Finds the next line that begins with "--" + boundary (followed by the
 // line's end, blanks or the closing "--"), at or after `from`. Returns the
-// position of the "--" or npos. memchr for '-' skips base64 and most text
-// fast; memmem would rebuild its tables for a long needle on every call.
-// A '-' that does not start a delimiter rules out the rest of its line, so
-// the search goes on from the next line: rules of "-----" cost one probe.
+// position of the "--" or npos.
 size_t FindDelimiter(std::string_view body, std::string_view boundary, size_t from) {
   const char* base = body.data();
   const size_t size = body.size();
@@ -337,9 +334,7 @@ class Parser {
           if (StartsWithIgnoreCase(rest, s)) return pos;
         }
       }
-      const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
-      if (nl == nullptr) break;
-      pos = static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+      pos = FindNewline(text, pos) + 1;
     }
     return std::string_view::npos;
   }

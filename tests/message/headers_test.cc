@@ -109,6 +109,22 @@ TEST(Headers, FieldLimitIsEnforcedAndNoted) {
   EXPECT_EQ(std::string_view(text).substr(scan.body_offset), "body");
 }
 
+// FindNewline scans sixteen bytes at a time, then byte by byte: every
+// length and position around those steps must give memchr's answer.
+TEST(Headers, FindNewlineAgreesWithMemchr) {
+  for (size_t size = 0; size <= 40; ++size) {
+    for (size_t at = 0; at <= size; ++at) {
+      std::string s(size, 'x');
+      if (at < size) s[at] = '\n';
+      for (size_t from = 0; from <= size; ++from) {
+        const size_t expected = at < size && at >= from ? at : size;
+        ASSERT_EQ(FindNewline(s, from), expected) << size << " " << at << " " << from;
+      }
+    }
+  }
+  EXPECT_EQ(FindNewline("a\nb\nc", 2), 3u);
+}
+
 TEST(Headers, FindFirstOfAndNotOf) {
   EXPECT_EQ(FindFirstOf("abc def(x", " (\t"), 3u);
   EXPECT_EQ(FindFirstOf("abc def(x", " (\t", 4), 7u);
