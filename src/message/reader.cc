@@ -221,41 +221,43 @@ class ReadBuffer {
   size_t capacity_ = 0;
 };
 
-// Reads the regular file open on `fd` (and closes it) into a reused buffer.
-// For directories of small messages the per-file cost is mostly system
-// calls: open, fstat, one read, close.
-bool ReadOpenFile(int fd, const std::string& name, const ReadOptions& options, const MessageSink& on_message,
-                  std::string* error) {
+// Reads the file open on `fd` (and closes it) into a reused buffer. For
+// directories of small messages the per-file cost is mostly system calls:
+// with `regular` (the caller knows fd is a regular file, where a read that
+// returns less than it asked for has reached the end) they are open, one
+// read and close; no fstat for the size and no read to see the end.
+bool ReadOpenFile(int fd, bool regular, const std::string& name, const ReadOptions& options,
+                  const MessageSink& on_message, std::string* error) {
   thread_local ReadBuffer buf;
   const size_t cap = options.max_message_bytes + 1;
-  struct stat st;
-  size_t size_hint = cap;
-  bool size_known = false;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    size_hint = std::min<size_t>(cap, static_cast<size_t>(st.st_size));
-    size_known = true;
-  }
-  buf.Resize(std::max<size_t>(size_hint, 4096));
+  buf.Resize(std::min<size_t>(cap, 65536));
   size_t have = 0;
+  bool at_end = false;
   while (have < buf.size()) {
-    // The first read is small, to tell an mbox (streamed) before buffering.
-    const size_t chunk = have == 0 ? std::min<size_t>(buf.size(), 65536) : buf.size() - have;
-    ssize_t n = ::read(fd, buf.data() + have, chunk);
+    const size_t want = buf.size() - have;
+    ssize_t n = ::read(fd, buf.data() + have, want);
     if (n < 0) {
       if (errno == EINTR) continue;
       *error = std::strerror(errno);
       ::close(fd);
       return false;
     }
-    if (n == 0) break;
+    if (n == 0) {
+      at_end = true;
+      break;
+    }
     have += static_cast<size_t>(n);
+    if (regular && static_cast<size_t>(n) < want) {
+      at_end = true;
+      break;
+    }
+    // An mbox is streamed from here on rather than buffered whole.
     if (options.force_mbox || std::string_view(buf.data(), have).starts_with("From ")) break;
-    if (size_known && have >= size_hint && size_hint < cap) break;  // whole file, no read for EOF
     if (have == buf.size() && have < cap) buf.Resize(std::min(cap, buf.size() * 2));
   }
   std::string_view head(buf.data(), have);
   if (options.force_mbox || head.starts_with("From ")) {
-    if (size_known && have == size_hint && size_hint < cap) {
+    if (at_end) {
       // The whole file is in hand: split it without a stream.
       ::close(fd);
       if (!ReadMbox(nullptr, head, name, options, on_message)) {
@@ -330,7 +332,7 @@ bool ReadDirectory(int dirfd, const std::string& name, const ReadOptions& option
       continue;
     }
     std::string error;
-    if (!ReadOpenFile(fd, child, options, on_message, &error)) {
+    if (!ReadOpenFile(fd, /*regular=*/true, child, options, on_message, &error)) {
       on_error(child, error);
       ok = false;
     }
@@ -354,7 +356,7 @@ bool ReadPath(const std::string& path, const ReadOptions& options, const Message
   }
   if (S_ISDIR(st.st_mode)) return ReadDirectory(fd, path, options, on_message, on_error);
   std::string error;
-  if (!ReadOpenFile(fd, path, options, on_message, &error)) {
+  if (!ReadOpenFile(fd, S_ISREG(st.st_mode), path, options, on_message, &error)) {
     on_error(path, error);
     return false;
   }

@@ -92,6 +92,33 @@ TEST_F(ReaderTest, UnreadableInputIsReportedAndOthersStillRead) {
   EXPECT_EQ(names.size(), 1u);
 }
 
+// Files are read without asking their size: a short read ends a regular
+// file. Sizes around the first read's 64 KiB must come back whole, from a
+// directory walk and from a path given alone, and so must an mbox that
+// fills the first read exactly.
+TEST_F(ReaderTest, ReadsWholeFilesOfEverySizeAroundTheFirstRead) {
+  for (size_t size : {size_t{1}, size_t{4095}, size_t{65535}, size_t{65536}, size_t{65537}, size_t{200000}}) {
+    std::string body = "Subject: s\n\n";
+    body.resize(size, 'x');
+    const std::string name = "sized/" + std::to_string(size) + ".eml";
+    Write(name, body);
+    auto alone = ReadAll((dir_ / name).string());
+    ASSERT_EQ(alone.size(), 1u);
+    EXPECT_EQ(alone[0].second, body) << size;
+  }
+  auto walked = ReadAll((dir_ / "sized").string());
+  ASSERT_EQ(walked.size(), 6u);
+  for (const auto& [name, bytes] : walked) EXPECT_EQ(std::to_string(bytes.size()) + ".eml", fs::path(name).filename());
+  std::string mbox = "From a@b Thu Jan  1 00:00:00 2015\nSubject: one\n\n";
+  mbox.resize(65536 - 1, 'y');
+  mbox += "\n";
+  Write("full.mbox", mbox);
+  auto split = ReadAll((dir_ / "full.mbox").string());
+  ASSERT_EQ(split.size(), 1u);
+  EXPECT_EQ(split[0].second.size(), mbox.size() - std::string("From a@b Thu Jan  1 00:00:00 2015\n").size());
+  EXPECT_TRUE(ok_);
+}
+
 TEST_F(ReaderTest, EmptyFileIsOneEmptyMessage) {
   Write("empty", "");
   auto got = ReadAll((dir_ / "empty").string());
