@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <vector>
 
 namespace rebound::cli {
 
@@ -44,134 +47,181 @@ bool WordNeedsCare(const char* p) {
   return ((x & kHigh) | below_space | has_zero(x ^ ('"' * kOnes)) | has_zero(x ^ ('\\' * kOnes))) != 0;
 }
 
-// `name` is one of our own keys, plain ASCII: written as is.
-void Field(std::string_view name, std::string_view value, bool null_if_empty, std::string* out) {
-  out->append(",\"").append(name).append("\":");
-  if (null_if_empty && value.empty()) {
-    out->append("null");
-  } else {
-    AppendJsonString(value, out);
+// Writes JSON into `out` through a raw pointer: room for the worst case is
+// made once per record, so each key and value is one inline copy rather
+// than a std::string append that checks capacity. The string's tail past
+// what was written is cut when the writer goes away.
+class JsonWriter {
+ public:
+  JsonWriter(std::string* out, size_t bound) : out_(out) {
+    const size_t used = out->size();
+    out->resize(used + bound);
+    p_ = out->data() + used;
   }
-}
+  ~JsonWriter() {
+    assert(p_ <= out_->data() + out_->size());  // the bound held
+    out_->resize(static_cast<size_t>(p_ - out_->data()));
+  }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
-void Evidence(const Verdict& v, std::string* out) {
-  out->append(",\"evidence\":[");
-  for (size_t i = 0; i < v.evidence.size(); ++i) {
-    if (i) out->push_back(',');
-    AppendJsonString(v.evidence[i], out);
+  // The room a string value may take: every byte as "\u00XX", plus quotes.
+  static size_t StringBound(std::string_view s) { return 6 * s.size() + 2; }
+
+  void Raw(std::string_view s) {
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
   }
-  out->push_back(']');
+  void Char(char c) { *p_++ = c; }
+
+  // `s` as a JSON string literal; bytes that are not UTF-8 become U+FFFD.
+  void String(std::string_view s) {
+    Char('"');
+    size_t i = 0;
+    while (i < s.size()) {
+      auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        size_t j = i + 1;
+        while (j + 8 <= s.size() && !WordNeedsCare(s.data() + j)) j += 8;
+        while (j < s.size()) {
+          auto d = static_cast<unsigned char>(s[j]);
+          if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+          ++j;
+        }
+        Raw(s.substr(i, j - i));
+        i = j;
+        continue;
+      }
+      ++i;
+      switch (c) {
+        case '"':
+          Raw("\\\"");
+          continue;
+        case '\\':
+          Raw("\\\\");
+          continue;
+        case '\n':
+          Raw("\\n");
+          continue;
+        case '\r':
+          Raw("\\r");
+          continue;
+        case '\t':
+          Raw("\\t");
+          continue;
+        default:
+          break;
+      }
+      if (c < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        Raw("\\u00");
+        Char(kHex[c >> 4]);
+        Char(kHex[c & 15]);
+        continue;
+      }
+      size_t n = Utf8SequenceLength(s, i - 1);
+      if (n == 0) {
+        Raw("\xEF\xBF\xBD");
+      } else {
+        Raw(s.substr(i - 1, n));
+        i += n - 1;
+      }
+    }
+    Char('"');
+  }
+
+  // ,"name":value; `name` is one of our own keys, plain ASCII.
+  void Field(std::string_view name, std::string_view value, bool null_if_empty) {
+    Raw(",\"");
+    Raw(name);
+    Raw("\":");
+    if (null_if_empty && value.empty()) {
+      Raw("null");
+    } else {
+      String(value);
+    }
+  }
+
+  void List(std::string_view name, const std::vector<std::string>& values) {
+    Raw(",\"");
+    Raw(name);
+    Raw("\":[");
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i) Char(',');
+      String(values[i]);
+    }
+    Char(']');
+  }
+
+ private:
+  std::string* out_;
+  char* p_;
+};
+
+// Room for a record: each value's worst case, plus an allowance for the
+// keys and punctuation (under 400 bytes in all).
+size_t Bound(std::initializer_list<std::string_view> values, const std::vector<std::string>& evidence,
+             const std::vector<std::string>& notes) {
+  size_t n = 1024;
+  for (std::string_view s : values) n += JsonWriter::StringBound(s);
+  for (const std::string& s : evidence) n += JsonWriter::StringBound(s) + 1;
+  for (const std::string& s : notes) n += JsonWriter::StringBound(s) + 1;
+  return n;
 }
 
 }  // namespace
 
 void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      size_t j = i + 1;
-      while (j + 8 <= s.size() && !WordNeedsCare(s.data() + j)) j += 8;
-      while (j < s.size()) {
-        auto d = static_cast<unsigned char>(s[j]);
-        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
-        ++j;
-      }
-      out->append(s.data() + i, j - i);
-      i = j;
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        ++i;
-        continue;
-      case '\\':
-        out->append("\\\\");
-        ++i;
-        continue;
-      case '\n':
-        out->append("\\n");
-        ++i;
-        continue;
-      case '\r':
-        out->append("\\r");
-        ++i;
-        continue;
-      case '\t':
-        out->append("\\t");
-        ++i;
-        continue;
-      default:
-        break;
-    }
-    if (c < 0x20) {
-      out->append(fmt::format("\\u{:04x}", c));
-      ++i;
-      continue;
-    }
-    size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) {
-      out->append("\xEF\xBF\xBD");
-      ++i;
-    } else {
-      out->append(s.data() + i, n);
-      i += n;
-    }
-  }
-  out->push_back('"');
+  JsonWriter w(out, JsonWriter::StringBound(s));
+  w.String(s);
 }
 
 void AppendJson(const Verdict& v, std::string_view file, std::string* out) {
   const formats::Finding& f = v.finding;
-  out->append("{\"file\":");
-  AppendJsonString(file, out);
-  Field("recipient", f.recipient, true, out);
-  Field("type", classify::TypeName(v.type), false, out);
-  Field("reason", classify::ReasonName(v.reason), true, out);
-  Field("cause", formats::CauseName(v.cause), false, out);
-  Field("status", f.status, true, out);
-  Field("reply_code", f.reply_code, true, out);
-  Field("action", f.action, true, out);
-  Field("diagnostic", f.diagnostic, true, out);
-  Field("remote_mta", f.remote_mta, true, out);
-  Field("format", v.format, false, out);
-  Field("original_message_id", v.original_message_id, true, out);
-  Evidence(v, out);
-  if (!f.command.empty()) Field("command", f.command, false, out);
+  JsonWriter w(
+      out, Bound({file, f.recipient, classify::TypeName(v.type), classify::ReasonName(v.reason),
+                  formats::CauseName(v.cause), f.status, f.reply_code, f.action, f.diagnostic, f.remote_mta, v.format,
+                  v.original_message_id, f.command, f.feedback_type, classify::RecommendedAction(v.reason), v.error},
+                 v.evidence, v.notes));
+  w.Raw("{\"file\":");
+  w.String(file);
+  w.Field("recipient", f.recipient, true);
+  w.Field("type", classify::TypeName(v.type), false);
+  w.Field("reason", classify::ReasonName(v.reason), true);
+  w.Field("cause", formats::CauseName(v.cause), false);
+  w.Field("status", f.status, true);
+  w.Field("reply_code", f.reply_code, true);
+  w.Field("action", f.action, true);
+  w.Field("diagnostic", f.diagnostic, true);
+  w.Field("remote_mta", f.remote_mta, true);
+  w.Field("format", v.format, false);
+  w.Field("original_message_id", v.original_message_id, true);
+  w.List("evidence", v.evidence);
+  if (!f.command.empty()) w.Field("command", f.command, false);
   if (!f.feedback_type.empty() || v.cause == formats::Cause::kFeedback) {
-    Field("feedback_type", f.feedback_type, true, out);
+    w.Field("feedback_type", f.feedback_type, true);
   }
-  if (v.reason != classify::Reason::kNone) {
-    Field("recommended_action", classify::RecommendedAction(v.reason), false, out);
-  }
-  if (!v.notes.empty()) {
-    out->append(",\"notes\":[");
-    for (size_t i = 0; i < v.notes.size(); ++i) {
-      if (i) out->push_back(',');
-      AppendJsonString(v.notes[i], out);
-    }
-    out->push_back(']');
-  }
-  if (!v.error.empty()) Field("error", v.error, false, out);
-  out->push_back('}');
+  if (v.reason != classify::Reason::kNone) w.Field("recommended_action", classify::RecommendedAction(v.reason), false);
+  if (!v.notes.empty()) w.List("notes", v.notes);
+  if (!v.error.empty()) w.Field("error", v.error, false);
+  w.Char('}');
 }
 
 void AppendReplyJson(const Verdict& v, std::string_view reply, std::string* out) {
   const formats::Finding& f = v.finding;
-  out->append("{\"reply\":");
-  AppendJsonString(reply, out);
-  Field("type", classify::TypeName(v.type), false, out);
-  Field("reason", classify::ReasonName(v.reason), true, out);
-  Field("cause", formats::CauseName(v.cause), false, out);
-  Field("status", f.status, true, out);
-  Field("reply_code", f.reply_code, true, out);
-  Evidence(v, out);
-  if (v.reason != classify::Reason::kNone) {
-    Field("recommended_action", classify::RecommendedAction(v.reason), false, out);
-  }
-  out->push_back('}');
+  JsonWriter w(out, Bound({reply, classify::TypeName(v.type), classify::ReasonName(v.reason),
+                           formats::CauseName(v.cause), f.status, f.reply_code, classify::RecommendedAction(v.reason)},
+                          v.evidence, {}));
+  w.Raw("{\"reply\":");
+  w.String(reply);
+  w.Field("type", classify::TypeName(v.type), false);
+  w.Field("reason", classify::ReasonName(v.reason), true);
+  w.Field("cause", formats::CauseName(v.cause), false);
+  w.Field("status", f.status, true);
+  w.Field("reply_code", f.reply_code, true);
+  w.List("evidence", v.evidence);
+  if (v.reason != classify::Reason::kNone) w.Field("recommended_action", classify::RecommendedAction(v.reason), false);
+  w.Char('}');
 }
 
 void AppendHuman(const Verdict& v, std::string_view file, std::string* out) {

@@ -52,5 +52,43 @@ TEST(Output, RecordHasEveryContractField) {
   EXPECT_FALSE(j.contains("error"));
 }
 
+// The writer makes room for a record once, from each value's worst case:
+// a record whose every text is control bytes and broken UTF-8 (each byte
+// written as six or three) must still come out whole and parse.
+TEST(Output, WorstCaseRecordFitsAndParses) {
+  const std::string worst = std::string(300, '\x01') + std::string(300, '\xFF') + std::string(300, '"');
+  classify::Verdict v;
+  v.format = worst;
+  v.original_message_id = worst;
+  v.error = worst;
+  v.finding.recipient = worst;
+  v.finding.status = worst;
+  v.finding.reply_code = worst;
+  v.finding.action = worst;
+  v.finding.diagnostic = worst;
+  v.finding.remote_mta = worst;
+  v.finding.command = worst;
+  v.finding.feedback_type = worst;
+  v.evidence = {worst, worst};
+  v.notes = {worst};
+  v.reason = classify::Reason::kUnknownUser;
+  std::string out = "prefix";
+  AppendJson(v, worst, &out);
+  ASSERT_TRUE(out.starts_with("prefix{"));
+  auto j = nlohmann::json::parse(out.substr(6));
+  const std::string expected = std::string(300, '\x01') + [] {
+    std::string s;
+    for (int i = 0; i < 300; ++i) s += "\xEF\xBF\xBD";
+    return s;
+  }() + std::string(300, '"');
+  EXPECT_EQ(j["file"], expected);
+  EXPECT_EQ(j["diagnostic"], expected);
+  EXPECT_EQ(j["notes"][0], expected);
+  EXPECT_EQ(j["error"], expected);
+  std::string reply;
+  AppendReplyJson(v, worst, &reply);
+  EXPECT_EQ(nlohmann::json::parse(reply)["reply"], expected);
+}
+
 }  // namespace
 }  // namespace rebound::cli
