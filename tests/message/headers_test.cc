@@ -125,6 +125,38 @@ TEST(Headers, FindNewlineAgreesWithMemchr) {
   EXPECT_EQ(FindNewline("a\nb\nc", 2), 3u);
 }
 
+// FindIgnoreCase checks sixteen positions at a time, then one by one: it
+// must agree with a plain search for needles and matches at every offset,
+// letters and other bytes at the needle's ends, and 8-bit bytes (which have
+// no case).
+TEST(Headers, FindIgnoreCaseAgreesWithAPlainSearch) {
+  auto plain = [](std::string_view hay, std::string_view needle, size_t from) {
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+    for (size_t p = from; p + needle.size() <= hay.size(); ++p) {
+      size_t j = 0;
+      while (j < needle.size() && lower(hay[p + j]) == lower(needle[j])) ++j;
+      if (j == needle.size()) return p;
+    }
+    return std::string_view::npos;
+  };
+  const std::string_view needles[] = {"user unknown", "a", "@x", "5.1.1 ", "[bounce]", "\xE9t\xE9", "\x60", "ab"};
+  for (std::string_view needle : needles) {
+    for (size_t size = 0; size <= 48; ++size) {
+      for (size_t at = 0; at + needle.size() <= size; at += 3) {
+        std::string hay(size, 'q');
+        for (size_t k = 0; k < size; k += 5) hay[k] = '@';  // '@' is '`' with the case bit: no false match
+        std::string upper(needle);
+        for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+        hay.replace(at, needle.size(), at % 2 ? upper : std::string(needle));
+        for (size_t from : {size_t{0}, at, at + 1}) {
+          ASSERT_EQ(FindIgnoreCase(hay, needle, from), plain(hay, needle, from))
+              << "needle " << needle << " size " << size << " at " << at << " from " << from;
+        }
+      }
+    }
+  }
+}
+
 TEST(Headers, FindFirstOfAndNotOf) {
   EXPECT_EQ(FindFirstOf("abc def(x", " (\t"), 3u);
   EXPECT_EQ(FindFirstOf("abc def(x", " (\t", 4), 7u);
