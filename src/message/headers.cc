@@ -17,8 +17,6 @@ namespace rebound::message {
 
 namespace {
 
-inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
 // A field name is printable ASCII without blanks or colon (RFC 5322 ftext);
 // servers sometimes put blanks before the colon, which we allow.
 enum FieldByte : uint8_t { kBad, kName, kBlank, kColon };
@@ -67,14 +65,14 @@ size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from
   const size_t last_start = hay.size() - n;  // the last position the needle fits at
   auto matches_at = [&](size_t pos) {
     for (size_t j = 0; j < n; ++j) {
-      if (Lower(base[pos + j]) != Lower(needle[j])) return false;
+      if (LowerAscii(base[pos + j]) != LowerAscii(needle[j])) return false;
     }
     return true;
   };
   size_t pos = from;
 #ifdef __SSE2__
-  const char first = Lower(needle[0]);
-  const char last = Lower(needle[n - 1]);
+  const char first = LowerAscii(needle[0]);
+  const char last = LowerAscii(needle[n - 1]);
   const bool first_letter = first >= 'a' && first <= 'z';
   const bool last_letter = last >= 'a' && last <= 'z';
   const __m128i first_v = _mm_set1_epi8(first);
@@ -100,7 +98,7 @@ size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from
 
 std::string ToLower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = Lower(c);
+  for (char& c : out) c = LowerAscii(c);
   return out;
 }
 

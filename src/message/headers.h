@@ -74,15 +74,15 @@ HeaderScan ScanHeaders(std::string_view text, const Limits& limits, std::vector<
 
 // ASCII case-insensitive comparison. Inline: header lookups call it for
 // every field, and most calls end at the length check.
+// `c` lowercased if it is an ASCII capital.
+inline char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     const char x = a[i];
     const char y = b[i];
     if (x == y) continue;
-    const char lx = (x >= 'A' && x <= 'Z') ? static_cast<char>(x + 32) : x;
-    const char ly = (y >= 'A' && y <= 'Z') ? static_cast<char>(y + 32) : y;
-    if (lx != ly) return false;
+    if (LowerAscii(x) != LowerAscii(y)) return false;
   }
   return true;
 }

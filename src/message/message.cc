@@ -407,7 +407,19 @@ class Parser {
       const size_t next = NextLine(text, pos);
       std::string_view line = text.substr(pos, next - pos);
       bool starts = false;
-      for (std::string_view s : kStarts) starts = starts || StartsWithIgnoreCase(line, s);
+      // Most lines are prose: their first letter rules out every start.
+      switch (line.empty() ? '\0' : LowerAscii(line[0])) {
+        case 'r':
+        case 'm':
+        case 'f':
+        case 'd':
+        case 's':
+        case 't':
+          for (std::string_view s : kStarts) starts = starts || StartsWithIgnoreCase(line, s);
+          break;
+        default:
+          break;
+      }
       if (!starts) {
         pos = next;
         continue;
