@@ -12,6 +12,10 @@
 #include <memory>
 #include <vector>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace rebound::message {
 
 namespace {
@@ -22,6 +26,27 @@ struct FileCloser {
   }
 };
 using File = std::unique_ptr<FILE, FileCloser>;
+
+// Position of the first LF or CR in `s` at or after `pos`; s.size() when
+// there is none. Sixteen bytes at a time, as FindNewline.
+size_t FindLineBreak(std::string_view s, size_t pos) {
+  const char* p = s.data();
+  const size_t n = s.size();
+#ifdef __SSE2__
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  for (; pos + 16 <= n; pos += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + pos));
+    const auto mask =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, lf), _mm_cmpeq_epi8(block, cr))));
+    if (mask != 0) return pos + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  for (; pos < n; ++pos) {
+    if (p[pos] == '\n' || p[pos] == '\r') return pos;
+  }
+  return n;
+}
 
 // Splits a byte stream into lines ending in LF, CRLF or a lone CR (the
 // terminator stays on the line), reading in fixed-size chunks. Without a
@@ -34,15 +59,7 @@ class LineReader {
   bool Next(std::string* line) {
     line->clear();
     while (true) {
-      // The first LF or CR: two memchr passes beat one byte loop.
-      const char* base = buf_.data();
-      // A search, not a copy: no terminator is involved.
-      // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
-      const char* lf = static_cast<const char*>(std::memchr(base + pos_, '\n', buf_.size() - pos_));
-      const char* stop = lf != nullptr ? lf : base + buf_.size();
-      const char* cr =
-          static_cast<const char*>(std::memchr(base + pos_, '\r', static_cast<size_t>(stop - (base + pos_))));
-      size_t i = static_cast<size_t>((cr != nullptr ? cr : stop) - base);
+      size_t i = FindLineBreak(buf_, pos_);
       if (i < buf_.size()) {
         // A CR at the very end of the buffer may be followed by LF in the
         // next chunk: read on before deciding.
@@ -117,31 +134,74 @@ bool IsStrictMboxSeparator(std::string_view line) {
   return false;
 }
 
-// Streams an mbox: a separator line after a blank line (or at the start)
-// begins a new message; the separator itself is not part of it.
+// The mbox rule, line by line: a separator line after a blank line (or at
+// the start) begins a new message; the separator is not part of it.
+class MboxRule {
+ public:
+  // True when `line` (with its line ending) is a separator.
+  bool Separates(std::string_view line) {
+    if ((previous_blank_ && IsMboxSeparator(line)) || IsStrictMboxSeparator(line)) {
+      previous_blank_ = false;
+      return true;
+    }
+    previous_blank_ = IsBlankLine(line);
+    return false;
+  }
+
+ private:
+  bool previous_blank_ = true;
+};
+
+std::string MboxMessageName(const std::string& name, int index) { return name + "#" + std::to_string(index); }
+
+// Splits an mbox held whole in memory: each message is a view of `text`,
+// cut to max_message_bytes + 1 like any other.
+void SplitMbox(std::string_view text, const std::string& name, const ReadOptions& options,
+               const MessageSink& on_message) {
+  MboxRule rule;
+  bool in_message = false;
+  int index = 0;
+  size_t start = 0;
+  auto flush = [&](size_t end) {
+    if (!in_message) return;
+    on_message(MboxMessageName(name, ++index),
+               text.substr(start, std::min(end - start, options.max_message_bytes + 1)));
+  };
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = FindLineBreak(text, pos);
+    if (end < text.size()) end += text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? 2 : 1;
+    if (rule.Separates(text.substr(pos, end - pos))) {
+      flush(pos);
+      start = end;
+    }
+    in_message = true;  // content before any separator counts too
+    pos = end;
+  }
+  flush(text.size());
+}
+
+// Streams an mbox too large to hold whole, line by line.
 bool ReadMbox(FILE* f, std::string_view prefix, const std::string& name, const ReadOptions& options,
               const MessageSink& on_message) {
   LineReader lines(f, prefix);
+  MboxRule rule;
   std::string line;
   std::string message;
   bool in_message = false;
-  bool previous_blank = true;
   int index = 0;
   auto flush = [&] {
     if (!in_message) return;
-    ++index;
-    on_message(name + "#" + std::to_string(index), message);
+    on_message(MboxMessageName(name, ++index), message);
     message.clear();
   };
   while (lines.Next(&line)) {
-    if ((previous_blank && IsMboxSeparator(line)) || IsStrictMboxSeparator(line)) {
+    if (rule.Separates(line)) {
       flush();
       in_message = true;
-      previous_blank = false;
       continue;
     }
-    if (!in_message) in_message = true;  // content before any separator
-    previous_blank = IsBlankLine(line);
+    in_message = true;  // content before any separator counts too
     if (message.size() <= options.max_message_bytes) {
       size_t room = options.max_message_bytes + 1 - message.size();
       message.append(line, 0, std::min(room, line.size()));
@@ -260,10 +320,7 @@ bool ReadOpenFile(int fd, bool regular, const std::string& name, const ReadOptio
     if (at_end) {
       // The whole file is in hand: split it without a stream.
       ::close(fd);
-      if (!ReadMbox(nullptr, head, name, options, on_message)) {
-        *error = "read error";
-        return false;
-      }
+      SplitMbox(head, name, options, on_message);
       return true;
     }
     FILE* f = ::fdopen(fd, "rb");

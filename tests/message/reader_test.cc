@@ -68,6 +68,42 @@ TEST_F(ReaderTest, SplitsMboxWithAnyLineEnding) {
   }
 }
 
+// An mbox read whole is split in place; one too large to hold is streamed
+// line by line. Both must cut the same messages, whatever the line endings:
+// a separator without the blank line before it (ctime form), a "From "
+// line that is body text, and a message over the size cap.
+TEST_F(ReaderTest, MboxSplitInMemoryAndStreamedAgree) {
+  std::string mbox =
+      "From a@b Thu Jan  1 00:00:00 2015\nSubject: one\n\nFrom here on, body\n"
+      "From c@d Thu Jan  1 00:00:01 2015\nSubject: two\n\n" +
+      std::string(3000, 'z') + "\n\nFrom e@f Thu Jan  1 00:00:02 2015\nSubject: three\n\nend";
+  ReadOptions options;
+  options.max_message_bytes = 2000;
+  for (const std::string_view eol : {"\n", "\r\n", "\r"}) {
+    std::string text;
+    for (char c : mbox) {
+      if (c == '\n')
+        text += eol;
+      else
+        text += c;
+    }
+    Write("small.mbox", text);
+    // The same messages behind a first one large enough to be streamed.
+    const std::string filler = "From x@y Thu Jan  1 00:00:00 2015" + std::string(eol) + std::string(70000, 'f') +
+                               std::string(eol) + std::string(eol);
+    Write("large.mbox", filler + text);
+    auto small = ReadAll((dir_ / "small.mbox").string(), options);
+    auto large = ReadAll((dir_ / "large.mbox").string(), options);
+    ASSERT_EQ(small.size(), 3u) << "eol size " << eol.size();
+    ASSERT_EQ(large.size(), 4u) << "eol size " << eol.size();
+    EXPECT_EQ(large[0].second.size(), 2001u);  // cut one byte over the cap
+    for (size_t i = 0; i < small.size(); ++i) EXPECT_EQ(small[i].second, large[i + 1].second) << i;
+    EXPECT_NE(small[0].second.find("From here on, body"), std::string::npos);
+    EXPECT_EQ(small[1].second.size(), 2001u);
+    EXPECT_TRUE(small[2].second.ends_with("end"));
+  }
+}
+
 TEST_F(ReaderTest, OversizedMessagesAreCappedNotBuffered) {
   Write("big.eml", "Subject: big\n\n" + std::string(1 << 20, 'x'));
   ReadOptions options;
