@@ -84,6 +84,25 @@ TEST(Message, LineEndingsDoNotChangeTheResult) {
   }
 }
 
+// Line endings are rewritten sixteen bytes at a time, then byte by byte:
+// CRLF and lone CR at every offset around those steps, back to back, and
+// as the last byte, must all become one LF.
+TEST(Message, LineEndingsAreNormalizedAtEveryOffset) {
+  for (std::string eol : {"\r\n", "\r", "\r\r\n", "\r\n\r"}) {
+    for (size_t at = 0; at <= 40; ++at) {
+      std::string raw = "Subject: s\r\n\r\n" + std::string(at, 'x') + eol + std::string(40 - at, 'y') + "\r";
+      std::string expected = "Subject: s\n\n" + std::string(at, 'x');
+      for (size_t i = 0; i < eol.size(); ++i) {
+        if (eol[i] == '\r') expected += '\n';  // an LF right after a CR belongs to it
+      }
+      expected += std::string(40 - at, 'y') + "\n";
+      Message m;
+      m.Parse(raw);
+      ASSERT_EQ(m.bytes(), expected) << "eol " << eol.size() << " at " << at;
+    }
+  }
+}
+
 TEST(Message, DescendsIntoMessageRfc822) {
   std::string raw =
       "From: mailer-daemon@x.example\nContent-Type: multipart/mixed; boundary=b1\n\n"
