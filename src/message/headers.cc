@@ -137,8 +137,9 @@ std::string DecodeEncodedWords(std::string_view unfolded) {
 }
 
 const HeaderField* HeaderBlock::Find(std::string_view name) const {
+  const uint32_t key = NameKey(name);
   for (const HeaderField* f = begin(); f != end(); ++f) {
-    if (EqualsIgnoreCase(f->name, name)) return f;
+    if (f->key == key && EqualsIgnoreCase(f->name, name)) return f;
   }
   return nullptr;
 }
@@ -206,7 +207,8 @@ HeaderScan ScanHeaders(std::string_view text, const Limits& limits, std::vector<
         size_t v = colon + 1;
         while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
         value_start = pos + v;
-        out->push_back(HeaderField{line.substr(0, name_end), text.substr(value_start, eol - value_start)});
+        const std::string_view name = line.substr(0, name_end);
+        out->push_back(HeaderField{name, text.substr(value_start, eol - value_start), NameKey(name)});
         in_field = true;
       }
       pos = next;

@@ -20,7 +20,17 @@ namespace rebound::message {
 struct HeaderField {
   std::string_view name;
   std::string_view value;
+  uint32_t key = 0;  // NameKey(name), so that a lookup skips most fields on one compare
 };
+
+// Length and three letters of a field name, case folded: equal for names
+// equal ignoring case, and seldom equal otherwise.
+inline uint32_t NameKey(std::string_view name) {
+  if (name.empty()) return 0;
+  auto lower = [](char c) { return static_cast<uint32_t>(static_cast<unsigned char>(c) | 0x20); };
+  return static_cast<uint32_t>(name.size() & 0xff) | lower(name[0]) << 8 | lower(name[name.size() / 2]) << 16 |
+         lower(name.back()) << 24;
+}
 
 // A run of fields (a header section, or one DSN field group) stored in a
 // vector owned elsewhere (the Message). Cheap to copy.

@@ -157,6 +157,24 @@ TEST(Headers, FindIgnoreCaseAgreesWithAPlainSearch) {
   }
 }
 
+// HeaderBlock::Find compares NameKey first: names equal ignoring case must
+// share it, whatever their letters, digits or punctuation.
+TEST(Headers, NameKeyIsTheSameForNamesEqualIgnoringCase) {
+  for (std::string_view name : {"Subject", "X-MS-Exchange-Message-Is-Ndr", "a", "X_1[2]@", "Content-Type"}) {
+    std::string upper(name);
+    std::string lower(name);
+    for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    for (char& c : lower) c = LowerAscii(c);
+    EXPECT_EQ(NameKey(upper), NameKey(lower)) << name;
+    EXPECT_EQ(NameKey(name), NameKey(lower)) << name;
+  }
+  std::vector<HeaderField> store = Scan("SUBJECT: s\nx-Mailer: m\n\n");
+  HeaderBlock block(&store, 0, static_cast<uint32_t>(store.size()));
+  EXPECT_EQ(block.Raw("subject"), "s");
+  EXPECT_EQ(block.Raw("X-MAILER"), "m");
+  EXPECT_FALSE(block.Has("Subjects"));
+}
+
 TEST(Headers, FindFirstOfAndNotOf) {
   EXPECT_EQ(FindFirstOf("abc def(x", " (\t"), 3u);
   EXPECT_EQ(FindFirstOf("abc def(x", " (\t", 4), 7u);
