@@ -175,6 +175,32 @@ TEST(Headers, NameKeyIsTheSameForNamesEqualIgnoringCase) {
   EXPECT_FALSE(block.Has("Subjects"));
 }
 
+// A field line's name is found sixteen bytes at a time, then byte by byte:
+// names of every length around those steps must read alike, with blanks
+// before the colon or without; a name broken by a blank, an 8-bit byte or
+// DEL is no field, and neither is a line of name bytes with no colon.
+TEST(Headers, FieldNamesOfEveryLengthAreRead) {
+  for (size_t n = 1; n <= 40; ++n) {
+    const std::string name = std::string(n - 1, 'X') + "-";
+    for (std::string_view gap : {"", " ", " \t "}) {
+      const std::string text = "First: 1\n" + name + std::string(gap) + ": value\n\nbody";
+      auto fields = Scan(text);
+      ASSERT_EQ(fields.size(), 2u) << n << " gap " << gap.size();
+      EXPECT_EQ(fields[1].name, name);
+      EXPECT_EQ(fields[1].value, "value");
+    }
+    for (std::string_view bad : {" ", "\x80", "\x7F"}) {
+      std::string broken = name;
+      broken.insert(n / 2, bad);
+      const std::string text = "First: 1\n" + broken + ": value\n\nbody";
+      auto fields = Scan(text);
+      EXPECT_EQ(fields.size(), 1u) << n << " bad " << static_cast<int>(bad[0]);
+    }
+    const std::string text = "First: 1\n" + name + name + "\n\nbody";
+    EXPECT_EQ(Scan(text).size(), 1u) << n;
+  }
+}
+
 TEST(Headers, FindFirstOfAndNotOf) {
   EXPECT_EQ(FindFirstOf("abc def(x", " (\t"), 3u);
   EXPECT_EQ(FindFirstOf("abc def(x", " (\t", 4), 7u);
