@@ -341,22 +341,21 @@ class Parser {
     }
   }
 
-  // The first line that starts a DSN field group in free text: one pass
-  // over the line starts.
+  // The first line that starts a DSN field group in free text: the
+  // earliest of the three field names found at a line start, each by a
+  // sixteen-byte search rather than a look at every line.
   static size_t FindInlineDsnStart(std::string_view text) {
-    static constexpr std::string_view kStarts[] = {"Reporting-MTA:", "Final-Recipient:", "Original-Recipient:"};
-    size_t pos = 0;
-    while (pos < text.size()) {
-      const char c = text[pos];
-      if (c == 'R' || c == 'r' || c == 'F' || c == 'f' || c == 'O' || c == 'o') {
-        std::string_view rest = text.substr(pos);
-        for (std::string_view s : kStarts) {
-          if (StartsWithIgnoreCase(rest, s)) return pos;
+    static constexpr std::string_view kStarts[] = {"reporting-mta:", "final-recipient:", "original-recipient:"};
+    size_t best = std::string_view::npos;
+    for (std::string_view s : kStarts) {
+      for (size_t at = FindIgnoreCase(text, s); at < best; at = FindIgnoreCase(text, s, at + 1)) {
+        if (at == 0 || text[at - 1] == '\n') {
+          best = at;
+          break;
         }
       }
-      pos = FindNewline(text, pos) + 1;
     }
-    return std::string_view::npos;
+    return best;
   }
 
   void FindFeedbackReport() {
