@@ -5,6 +5,10 @@
 #include <cassert>
 #include <cstdint>
 #include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <initializer_list>
 #include <vector>
 
@@ -34,17 +38,27 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return n;
 }
 
-// Whether any of the eight bytes at p needs escaping in a JSON string
-// (control, '"', '\\') or a UTF-8 check (8-bit). Exact, not a guess: the
-// zero-byte tests below have no false positives.
-bool WordNeedsCare(const char* p) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  constexpr uint64_t kHigh = 0x8080808080808080ull;
-  uint64_t x;
-  std::memcpy(&x, p, sizeof(x));
-  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  const uint64_t below_space = (x - 0x20 * kOnes) & ~x & kHigh;
-  return ((x & kHigh) | below_space | has_zero(x ^ ('"' * kOnes)) | has_zero(x ^ ('\\' * kOnes))) != 0;
+// The end of the run of bytes from `i` that a JSON string takes as they
+// are (printable ASCII but '"' and '\\'): sixteen at a time, then one by
+// one. In a signed compare, 8-bit bytes are below 0x20 too.
+size_t PlainRunEnd(std::string_view s, size_t i) {
+#ifdef __SSE2__
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i care =
+        _mm_or_si128(_mm_cmpgt_epi8(space, v), _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(care));
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    const auto d = static_cast<unsigned char>(s[i]);
+    if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+  }
+  return i;
 }
 
 // Writes JSON into `out` through a raw pointer: room for the worst case is
@@ -81,13 +95,7 @@ class JsonWriter {
     while (i < s.size()) {
       auto c = static_cast<unsigned char>(s[i]);
       if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-        size_t j = i + 1;
-        while (j + 8 <= s.size() && !WordNeedsCare(s.data() + j)) j += 8;
-        while (j < s.size()) {
-          auto d = static_cast<unsigned char>(s[j]);
-          if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
-          ++j;
-        }
+        const size_t j = PlainRunEnd(s, i + 1);
         Raw(s.substr(i, j - i));
         i = j;
         continue;

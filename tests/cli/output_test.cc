@@ -13,12 +13,13 @@ TEST(Output, JsonStringsAreEscapedAndValidUtf8) {
   EXPECT_NO_THROW(nlohmann::json::parse(out));
 }
 
-// Long ASCII runs are copied eight bytes at a time: a byte that needs care
-// must be found at every offset within such a run, and round-trip.
+// Long ASCII runs are copied sixteen bytes at a time: a byte that needs
+// care must be found at every offset within and after such a block, and
+// round-trip.
 TEST(Output, SpecialByteAtEveryOffsetOfALongRunIsEscaped) {
   for (std::string special : {"\"", "\\", "\n", "\x1F", "\xC3\xA9", "\xFF", "\x7F"}) {
-    for (size_t at = 0; at < 24; ++at) {
-      std::string text(24, 'x');
+    for (size_t at = 0; at < 40; ++at) {
+      std::string text(40, 'x');
       text.insert(at, special);
       std::string out;
       AppendJsonString(text, &out);
