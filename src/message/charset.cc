@@ -103,6 +103,21 @@ iconv_t Converter(const std::string& from) {
   return cache.Get(from);
 }
 
+}  // namespace
+
+void KeepCharsetLoaded(std::string_view charset) {
+  if (charset.empty() || charset.size() > 64) return;
+  thread_local std::vector<std::string> kept;
+  for (const std::string& k : kept) {
+    if (EqualsIgnoreCase(k, charset)) return;
+  }
+  if (kept.size() >= 32) return;  // junk names: bound what is held
+  kept.emplace_back(charset);
+  (void)Converter(ToLower(charset));
+}
+
+namespace {
+
 // Converts with iconv; invalid input bytes become U+FFFD (or, with
 // `latin1_fallback`, the Latin-1 character of that byte). Returns false when
 // iconv does not know the charset.

@@ -18,4 +18,11 @@ bool IsValidUtf8(std::string_view s);
 // common mislabel it is. Bytes invalid in a declared charset become U+FFFD.
 std::string ToUtf8(std::string_view bytes, std::string_view charset);
 
+// Keeps a converter from `charset` (as another library would name it to
+// iconv) open on this thread for the life of the thread. glibc unloads a
+// charset's conversion module when its last converter closes; a library
+// that opens and closes one per call (GMime, for each encoded word) would
+// otherwise load the module's shared objects again every time.
+void KeepCharsetLoaded(std::string_view charset);
+
 }  // namespace rebound::message

@@ -150,6 +150,12 @@ std::string DecodeEncodedWords(std::string_view unfolded) {
   if (unfolded.find("=?") == std::string_view::npos) return ToUtf8(unfolded, {});
   static std::once_flag once;
   std::call_once(once, [] { g_mime_init(); });
+  // GMime opens a converter for each encoded word's charset and closes it:
+  // keep one open so that glibc does not unload and reload the module.
+  for (size_t at = unfolded.find("=?"); at != std::string_view::npos; at = unfolded.find("=?", at + 2)) {
+    const size_t end = FindFirstOf(unfolded, "?*", at + 2);
+    if (end != std::string_view::npos) KeepCharsetLoaded(unfolded.substr(at + 2, end - at - 2));
+  }
   std::string input(unfolded);
   char* decoded = g_mime_utils_header_decode_text(nullptr, input.c_str());
   if (decoded == nullptr) return ToUtf8(unfolded, {});
