@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <iconv.h>
+
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "message/headers.h"
@@ -79,6 +82,55 @@ TEST(Charset, EncodedWordCharsetStaysLoadedAfterDecoding) {
   }
   EXPECT_TRUE(Mapped("gconv/ISO8859-15.so"));
   EXPECT_EQ(DecodeEncodedWords("=?iso-8859-15?q?=A4uro?="), "\xE2\x82\xACuro");
+}
+
+}  // namespace
+}  // namespace rebound::message
+
+namespace rebound::message {
+namespace {
+
+// The whole text through one iconv converter, as ToUtf8 did before it
+// converted only the runs outside ASCII: U+FFFD and a reset for each byte
+// iconv refuses.
+std::string WholeIso2022Jp(std::string_view in) {
+  iconv_t cd = iconv_open("UTF-8", "ISO-2022-JP-3");
+  std::string out;
+  char* src = const_cast<char*>(in.data());
+  size_t left = in.size();
+  char buf[4096];
+  while (left > 0) {
+    char* dst = buf;
+    size_t room = sizeof(buf);
+    size_t r = iconv(cd, &src, &left, &dst, &room);
+    out.append(buf, sizeof(buf) - room);
+    if (r != static_cast<size_t>(-1) || errno == E2BIG) continue;
+    out.append("\xEF\xBF\xBD");
+    ++src;
+    --left;
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);
+  }
+  iconv_close(cd);
+  return out;
+}
+
+// Random 7-bit text built from ASCII, control bytes, JIS pairs (valid and
+// not), and every escape ISO-2022-JP-3 knows or does not: converting only
+// the runs outside ASCII must give what converting the whole text gives.
+TEST(Charset, Iso2022JpRunsConvertLikeTheWholeText) {
+  static constexpr std::string_view kPieces[] = {"abc ",    "\n",      "\r\n",   "\x0E",   "\x0F",   "\x7F",
+                                                 "\x1B(B",  "\x1B$B",  "\x1B$@", "\x1B(J", "\x1B(I", "\x1B$(Q",
+                                                 "\x1B$(O", "\x1B$(P", "\x1B",   "\x1B(",  "\x1B$",  "$3$s",
+                                                 "%a!<%k",  "\x30",    "0!",     "~\\",    "\x1B(Z", "\x21\x7E"};
+  std::mt19937 rng(2026);
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) text += kPieces[rng() % std::size(kPieces)];
+    // (Text without "ESC $" or "ESC (" is taken as ASCII before any conversion.)
+    if (text.find("\x1B$") == std::string::npos && text.find("\x1B(") == std::string::npos) continue;
+    ASSERT_EQ(ToUtf8(text, "iso-2022-jp"), WholeIso2022Jp(text)) << ::testing::PrintToString(text);
+  }
 }
 
 }  // namespace
