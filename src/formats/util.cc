@@ -77,8 +77,10 @@ Finding NoticeFinding(std::string recipient, std::string_view action, std::strin
 const std::string& FirstTextBody(const message::Message& m) { return m.MainText(); }
 
 bool HeaderContains(const message::Message& m, std::string_view name, std::string_view needle) {
+  const uint32_t key = message::NameKey(name);
   for (const message::HeaderField& h : m.headers()) {
-    if (message::EqualsIgnoreCase(h.name, name) && message::FindIgnoreCase(h.value, needle) != std::string_view::npos) {
+    if (h.key == key && message::EqualsIgnoreCase(h.name, name) &&
+        message::FindIgnoreCase(h.value, needle) != std::string_view::npos) {
       return true;
     }
   }
