@@ -11,6 +11,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// `text` with each LF written as `eol`.
+std::string WithLineEnding(std::string_view text, std::string_view eol) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n')
+      out += eol;
+    else
+      out += c;
+  }
+  return out;
+}
+
 class ReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -51,13 +63,7 @@ TEST_F(ReaderTest, SplitsMboxWithAnyLineEnding) {
       "From a@b Thu Jan  1 00:00:00 2015\nSubject: one\n\nbody From here\n\n"
       "From c@d Thu Jan  1 00:00:01 2015\nSubject: two\n\nFrom the start\n";
   for (const std::string_view eol : {"\n", "\r\n", "\r"}) {
-    std::string text;
-    for (char c : mbox) {
-      if (c == '\n')
-        text += eol;
-      else
-        text += c;
-    }
+    const std::string text = WithLineEnding(mbox, eol);
     Write("box", text);
     auto got = ReadAll((dir_ / "box").string());
     ASSERT_EQ(got.size(), 2u) << "eol size " << eol.size();
@@ -80,13 +86,7 @@ TEST_F(ReaderTest, MboxSplitInMemoryAndStreamedAgree) {
   ReadOptions options;
   options.max_message_bytes = 2000;
   for (const std::string_view eol : {"\n", "\r\n", "\r"}) {
-    std::string text;
-    for (char c : mbox) {
-      if (c == '\n')
-        text += eol;
-      else
-        text += c;
-    }
+    const std::string text = WithLineEnding(mbox, eol);
     Write("small.mbox", text);
     // The same messages behind a first one large enough to be streamed.
     const std::string filler = "From x@y Thu Jan  1 00:00:00 2015" + std::string(eol) + std::string(70000, 'f') +
