@@ -82,10 +82,10 @@ struct HeaderScan {
 // or at the end of text when there is none).
 HeaderScan ScanHeaders(std::string_view text, const Limits& limits, std::vector<HeaderField>* out);
 
-// ASCII case-insensitive comparison. Inline: header lookups call it for
-// every field, and most calls end at the length check.
 // `c` lowercased if it is an ASCII capital.
 inline char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+// ASCII case-insensitive comparison. Inline: header lookups call it for
+// every field, and most calls end at the length check.
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
