@@ -10,7 +10,6 @@
 #include <emmintrin.h>
 #endif
 #include <initializer_list>
-#include <memory>
 #include <vector>
 
 namespace rebound::cli {
@@ -62,26 +61,20 @@ size_t PlainRunEnd(std::string_view s, size_t i) {
   return i;
 }
 
-// Writes JSON through a raw pointer into this thread's scratch buffer,
-// which has room for the worst case of the record: each key and value is
-// one inline copy rather than a std::string append that checks capacity.
-// The record is appended to `out` in one copy when the writer goes away.
-// (Growing `out` itself by the bound would zero-fill several KB a record.)
+// Writes JSON into `out` through a raw pointer: room for the worst case is
+// made once per record, so each key and value is one inline copy rather
+// than a std::string append that checks capacity. The string's tail past
+// what was written is cut when the writer goes away.
 class JsonWriter {
  public:
   JsonWriter(std::string* out, size_t bound) : out_(out) {
-    thread_local std::unique_ptr<char[]> scratch;
-    thread_local size_t capacity = 0;
-    if (capacity < bound) {
-      scratch = std::make_unique_for_overwrite<char[]>(bound);
-      capacity = bound;
-    }
-    begin_ = p_ = scratch.get();
-    end_ = begin_ + bound;
+    const size_t used = out->size();
+    out->resize(used + bound);
+    p_ = out->data() + used;
   }
   ~JsonWriter() {
-    assert(p_ <= end_);  // the bound held
-    out_->append(begin_, static_cast<size_t>(p_ - begin_));
+    assert(p_ <= out_->data() + out_->size());  // the bound held
+    out_->resize(static_cast<size_t>(p_ - out_->data()));
   }
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
@@ -170,9 +163,7 @@ class JsonWriter {
 
  private:
   std::string* out_;
-  char* begin_;
   char* p_;
-  char* end_;
 };
 
 // Room for a record: each value's worst case, plus an allowance for the
