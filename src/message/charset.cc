@@ -106,14 +106,8 @@ iconv_t Converter(const std::string& from) {
 }  // namespace
 
 void KeepCharsetLoaded(std::string_view charset) {
-  if (charset.empty() || charset.size() > 64) return;
-  thread_local std::vector<std::string> kept;
-  for (const std::string& k : kept) {
-    if (EqualsIgnoreCase(k, charset)) return;
-  }
-  if (kept.size() >= 32) return;  // junk names: bound what is held
-  kept.emplace_back(charset);
-  (void)Converter(ToLower(charset));
+  // The converter cache holds it, once per name, within its own bound.
+  if (!charset.empty() && charset.size() <= 64) (void)Converter(ToLower(charset));
 }
 
 namespace {
