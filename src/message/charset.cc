@@ -155,10 +155,10 @@ bool Convert(std::string_view in, const std::string& from, bool latin1_fallback,
 // iconv, whose ISO-2022-JP-3 converter costs about 3 ns a byte; the ASCII
 // between them is copied. The result is that of converting the whole text:
 // a run starts in ASCII as the whole text would after ESC ( B, and an
-// error inside a run resets to ASCII in both. Text with 8-bit bytes (not
-// ISO-2022-JP at all) goes to iconv whole.
-bool ConvertIso2022Jp(std::string_view in, std::string* out) {
-  if (HasHighBytes(in)) return Convert(in, "ISO-2022-JP-3", false, out);
+// error inside a run resets to ASCII in both. Text with 8-bit bytes
+// (`high`: not ISO-2022-JP at all) goes to iconv whole.
+bool ConvertIso2022Jp(std::string_view in, bool high, std::string* out) {
+  if (high) return Convert(in, "ISO-2022-JP-3", false, out);
   constexpr std::string_view kToAscii = "\x1B(B";
   out->clear();
   out->reserve(in.size() + in.size() / 2 + 16);
@@ -244,11 +244,11 @@ std::string ToUtf8(std::string_view bytes, std::string_view charset) {
   const bool seven_bit_label = name.starts_with("ISO-2022") && !iso2022;
   if (IsUndeclared(name) || ((IsSingleByteLatin(name) || seven_bit_label) && high && IsValidUtf8(bytes))) {
     if (!iso2022 && IsValidUtf8(bytes)) return std::string(bytes);
-    if (iso2022 && ConvertIso2022Jp(bytes, &out)) return out;
+    if (iso2022 && ConvertIso2022Jp(bytes, high, &out)) return out;
     Convert(bytes, "CP1252", true, &out);
     return out;
   }
-  if (name == "ISO-2022-JP-3" ? ConvertIso2022Jp(bytes, &out) : Convert(bytes, name, false, &out)) return out;
+  if (name == "ISO-2022-JP-3" ? ConvertIso2022Jp(bytes, high, &out) : Convert(bytes, name, false, &out)) return out;
   // A charset iconv does not know: fall back as if undeclared.
   return ToUtf8(bytes, {});
 }
