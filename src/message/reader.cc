@@ -12,9 +12,7 @@
 #include <memory>
 #include <vector>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "message/headers.h"
 
 namespace rebound::message {
 
@@ -28,25 +26,8 @@ struct FileCloser {
 using File = std::unique_ptr<FILE, FileCloser>;
 
 // Position of the first LF or CR in `s` at or after `pos`; s.size() when
-// there is none. Sixteen bytes at a time, as FindNewline.
-size_t FindLineBreak(std::string_view s, size_t pos) {
-  const char* p = s.data();
-  const size_t n = s.size();
-#ifdef __SSE2__
-  const __m128i lf = _mm_set1_epi8('\n');
-  const __m128i cr = _mm_set1_epi8('\r');
-  for (; pos + 16 <= n; pos += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + pos));
-    const auto mask =
-        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, lf), _mm_cmpeq_epi8(block, cr))));
-    if (mask != 0) return pos + static_cast<size_t>(__builtin_ctz(mask));
-  }
-#endif
-  for (; pos < n; ++pos) {
-    if (p[pos] == '\n' || p[pos] == '\r') return pos;
-  }
-  return n;
-}
+// there is none.
+size_t FindLineBreak(std::string_view s, size_t pos) { return FindEither(s, pos, '\n', '\r'); }
 
 // Splits a byte stream into lines ending in LF, CRLF or a lone CR (the
 // terminator stays on the line), reading in fixed-size chunks. Without a
