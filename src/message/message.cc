@@ -426,18 +426,10 @@ class Parser {
       const size_t next = NextLine(text, pos);
       std::string_view line = text.substr(pos, next - pos);
       bool starts = false;
-      // Most lines are prose: their first letter rules out every start.
-      switch (line.empty() ? '\0' : LowerAscii(line[0])) {
-        case 'r':
-        case 'm':
-        case 'f':
-        case 'd':
-        case 's':
-        case 't':
-          for (std::string_view s : kStarts) starts = starts || StartsWithIgnoreCase(line, s);
-          break;
-        default:
-          break;
+      // Most lines are prose: the first letter rules out most starts before a full compare.
+      const char first = line.empty() ? '\0' : LowerAscii(line[0]);
+      for (std::string_view s : kStarts) {
+        starts = starts || (LowerAscii(s[0]) == first && StartsWithIgnoreCase(line, s));
       }
       if (!starts) {
         pos = next;
