@@ -342,9 +342,9 @@ bool RuleSet::IsProviderHost(std::string_view host) const {
   if (host.empty() || provider_suffixes_.empty()) return false;
   thread_local std::string lower;
   for (char c : host) {
-    if (c >= 'A' && c <= 'Z') {
+    if (c != message::LowerAscii(c)) {
       lower.assign(host);
-      for (char& d : lower) d = (d >= 'A' && d <= 'Z') ? static_cast<char>(d + 32) : d;
+      for (char& d : lower) d = message::LowerAscii(d);
       host = lower;
       break;
     }
