@@ -341,21 +341,45 @@ class Parser {
     }
   }
 
-  // The first line that starts a DSN field group in free text: the
-  // earliest of the three field names found at a line start, each by a
-  // sixteen-byte search rather than a look at every line.
+  // The first line that starts a DSN field group in free text. One
+  // sixteen-byte pass looks for a line break followed by the first letter
+  // of a field name, either case; only those lines are compared in full.
+  // (A search per field name read the text three times.)
   static size_t FindInlineDsnStart(std::string_view text) {
     static constexpr std::string_view kStarts[] = {"reporting-mta:", "final-recipient:", "original-recipient:"};
-    size_t best = std::string_view::npos;
-    for (std::string_view s : kStarts) {
-      for (size_t at = FindIgnoreCase(text, s); at < best; at = FindIgnoreCase(text, s, at + 1)) {
-        if (at == 0 || text[at - 1] == '\n') {
-          best = at;
-          break;
-        }
+    auto starts_field = [&](size_t at) {
+      const std::string_view line = text.substr(at);
+      for (std::string_view s : kStarts) {
+        if (StartsWithIgnoreCase(line, s)) return true;
+      }
+      return false;
+    };
+    if (starts_field(0)) return 0;
+    const char* base = text.data();
+    const size_t n = text.size();
+    size_t p = 0;
+#ifdef __SSE2__
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i fold = _mm_set1_epi8(0x20);
+    const __m128i first0 = _mm_set1_epi8(kStarts[0][0]);
+    const __m128i first1 = _mm_set1_epi8(kStarts[1][0]);
+    const __m128i first2 = _mm_set1_epi8(kStarts[2][0]);
+    for (; p + 17 <= n; p += 16) {
+      const __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p)), newline);
+      const __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p + 1)), fold);
+      const __m128i letter =
+          _mm_or_si128(_mm_cmpeq_epi8(b, first0), _mm_or_si128(_mm_cmpeq_epi8(b, first1), _mm_cmpeq_epi8(b, first2)));
+      for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(a, letter))); mask != 0;
+           mask &= mask - 1) {
+        const size_t at = p + static_cast<size_t>(__builtin_ctz(mask)) + 1;
+        if (starts_field(at)) return at;
       }
     }
-    return best;
+#endif
+    for (; p + 1 < n; ++p) {
+      if (base[p] == '\n' && starts_field(p + 1)) return p + 1;
+    }
+    return std::string_view::npos;
   }
 
   void FindFeedbackReport() {

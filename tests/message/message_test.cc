@@ -163,6 +163,30 @@ TEST(Message, FindsDsnFieldsWrittenInline) {
   EXPECT_EQ(m.original_message_id(), "orig@z.example");
 }
 
+// The inline fields start at the first line that begins with one of their
+// names, in either case. Names inside a line, and lines that only begin
+// with the same letter, are prose; the answer must not depend on where the
+// line falls relative to the scanner's sixteen-byte blocks.
+TEST(Message, FindsInlineDsnFieldsOnlyAtLineStarts) {
+  for (size_t pad = 0; pad <= 40; ++pad) {
+    std::string raw = "From: MAILER-DAEMON@x.example\nSubject: Returned mail\n\n" + std::string(pad, 'x') +
+                      "\nsee Final-Recipient: below\nfinal words\nOriginal text\nrecipients\n"
+                      "FINAL-RECIPIENT: rfc822; who@y.example\nAction: failed\nStatus: 5.1.1\n";
+    Message m;
+    m.Parse(raw);
+    const DeliveryStatus& dsn = m.delivery_status();
+    EXPECT_TRUE(dsn.inline_fields) << pad;
+    ASSERT_EQ(dsn.recipients.size(), 1u) << pad;
+    EXPECT_EQ(dsn.recipients[0].Raw("Final-Recipient"), "rfc822; who@y.example") << pad;
+    EXPECT_EQ(dsn.recipients[0].Raw("Status"), "5.1.1") << pad;
+  }
+  // A body that starts with the fields, with no line break before them.
+  Message m;
+  m.Parse("From: a@b.example\n\nReporting-MTA: dns; x\n\nFinal-Recipient: rfc822; c@d.example\nStatus: 5.0.0\n");
+  EXPECT_TRUE(m.delivery_status().inline_fields);
+  EXPECT_EQ(m.delivery_status().per_message.Raw("Reporting-MTA"), "dns; x");
+}
+
 TEST(Message, ReadsFeedbackReport) {
   std::string raw =
       "Content-Type: multipart/report; report-type=feedback-report; boundary=fb\n\n"
