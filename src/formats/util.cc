@@ -95,18 +95,24 @@ namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
-// Appends `piece` to `out` with one blank between, collapsing blank runs.
+// Appends `piece` to `out` with one blank between, collapsing blank runs;
+// each word is one append rather than one push_back per byte.
 void AppendCollapsed(std::string_view piece, std::string* out) {
-  bool blank = !out->empty();
-  bool pending = false;
-  for (char c : piece) {
-    if (IsBlank(c) || c == '\n' || c == '\r') {
-      pending = true;
+  auto blank = [](char c) { return IsBlank(c) || c == '\n' || c == '\r'; };
+  bool separate = !out->empty();
+  size_t i = 0;
+  while (i < piece.size()) {
+    if (blank(piece[i])) {
+      separate = true;
+      ++i;
       continue;
     }
-    if ((pending || blank) && !out->empty() && out->back() != ' ') out->push_back(' ');
-    pending = blank = false;
-    out->push_back(c);
+    size_t end = i + 1;
+    while (end < piece.size() && !blank(piece[end])) ++end;
+    if (separate && !out->empty() && out->back() != ' ') out->push_back(' ');
+    out->append(piece.data() + i, end - i);
+    separate = false;
+    i = end;
   }
 }
 
@@ -134,25 +140,46 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
   return lines;
 }
 
-std::string JoinReplyLines(const std::vector<std::string_view>& lines) {
-  std::string out;
-  std::string_view code;
-  for (std::string_view line : lines) {
-    line = Trim(line);
-    if (line.empty()) continue;
-    if (code.empty() && out.empty()) {
-      code = LeadingReplyCode(line);
-      if (code.size() == 3 && line.substr(0, 3) != code) code = {};
-    } else if (!code.empty()) {
-      size_t n = ReplyPrefixLength(line, code);
-      if (n != 0) line = line.substr(n);
-    }
-    AppendCollapsed(line, &out);
+namespace {
+
+// Adds one line of a reply to `out`: the first line's reply code (in
+// *code) is then cut from the lines after it, with their status codes.
+void JoinReplyLine(std::string_view line, std::string_view* code, std::string* out) {
+  line = Trim(line);
+  if (line.empty()) return;
+  if (code->empty() && out->empty()) {
+    *code = LeadingReplyCode(line);
+    if (code->size() == 3 && line.substr(0, 3) != *code) *code = {};
+  } else if (!code->empty()) {
+    size_t n = ReplyPrefixLength(line, *code);
+    if (n != 0) line = line.substr(n);
   }
+  AppendCollapsed(line, out);
+}
+
+}  // namespace
+
+std::string JoinReplyLines(const std::vector<std::string_view>& lines) {
+  size_t room = 0;
+  for (std::string_view line : lines) room += line.size() + 1;
+  std::string out;
+  out.reserve(room);
+  std::string_view code;
+  for (std::string_view line : lines) JoinReplyLine(line, &code, &out);
   return out;
 }
 
-std::string JoinReplyLines(std::string_view text) { return JoinReplyLines(SplitLines(text)); }
+std::string JoinReplyLines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::string_view code;
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t nl = message::FindNewline(text, pos);
+    JoinReplyLine(text.substr(pos, nl - pos), &code, &out);
+    pos = nl + 1;
+  }
+  return out;
+}
 
 std::string SmtpCommandIn(std::string_view text) {
   struct Mark {

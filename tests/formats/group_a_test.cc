@@ -108,6 +108,11 @@ TEST(GroupA, Gmail) {
 TEST(GroupA, JoinReplyLinesDropsRepeatedPrefixes) {
   EXPECT_EQ(JoinReplyLines("550-5.7.26 first part\n\n550-5.7.26 second\n550 5.7.26  last"),
             "550-5.7.26 first part second last");
+  // Blank runs of any kind inside and between lines become one space; the
+  // line list and the text give the same answer.
+  EXPECT_EQ(JoinReplyLines("  a\t\tb \r\n\n c  \nd\r"), "a b c d");
+  EXPECT_EQ(JoinReplyLines(std::vector<std::string_view>{"  a\t\tb \r", "", " c  ", "d\r"}), "a b c d");
+  EXPECT_EQ(JoinReplyLines("\n\n"), "");
   EXPECT_EQ(SmtpCommandIn("SMTP error from remote mail server after end of data:"), "DATA");
   EXPECT_EQ(SmtpCommandIn("(in reply to RCPT TO command)"), "RCPT");
   EXPECT_EQ(SmtpCommandIn("nothing here"), "");
