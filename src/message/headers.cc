@@ -200,7 +200,10 @@ HeaderScan ScanHeaders(std::string_view text, const Limits& limits, std::vector<
     // A blank line ends the section; a line of blanks inside a folded value
     // that goes on indented below it is folding (RFC 5322 obs-FWS) and is
     // read as a fold below.
-    if (line.empty() || (Trim(line).empty() && !(in_field && IsIndentedText(text.substr(next))))) {
+    // (Only a line that starts with a blank can be all blanks: most lines
+    // are decided on their first byte.)
+    const bool blank_start = !line.empty() && (line[0] == ' ' || line[0] == '\t' || line[0] == '\r');
+    if (line.empty() || (blank_start && Trim(line).empty() && !(in_field && IsIndentedText(text.substr(next))))) {
       scan.body_offset = next;
       return scan;
     }
