@@ -1,5 +1,7 @@
 #include "message/content_type.h"
 
+#include <array>
+
 #include "message/headers.h"
 
 namespace rebound::message {
@@ -8,9 +10,16 @@ namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-bool IsTokenChar(char c) {
-  return !IsBlank(c) && c != ';' && c != '=' && c != '"' && c != '/' && c != '(' && c != ')' && c != ',';
+// Bytes that end a token: blanks and the separators this parser reads. A
+// table, since every byte of every Content-Type value is tested.
+constexpr std::array<bool, 256> TokenEnds() {
+  std::array<bool, 256> t{};
+  for (unsigned char c : std::string_view(" \t\n\r;=\"/(),")) t[c] = true;
+  return t;
 }
+constexpr std::array<bool, 256> kTokenEnds = TokenEnds();
+
+bool IsTokenChar(char c) { return !kTokenEnds[static_cast<unsigned char>(c)]; }
 
 void SkipBlanksAndComments(std::string_view s, size_t* i) {
   while (*i < s.size()) {
