@@ -30,11 +30,12 @@ using File = std::unique_ptr<FILE, FileCloser>;
 size_t FindLineBreak(std::string_view s, size_t pos) { return FindEither(s, pos, '\n', '\r'); }
 
 // Splits a byte stream into lines ending in LF, CRLF or a lone CR (the
-// terminator stays on the line), reading in fixed-size chunks. Without a
-// FILE, the lines of `prefix` alone.
+// terminator stays on the line), reading in fixed-size chunks: first the
+// bytes of `prefix` (already read from `f`), then the rest of `f`, which
+// must not be null.
 class LineReader {
  public:
-  LineReader(FILE* f, std::string_view prefix) : f_(f), buf_(prefix), eof_(f == nullptr) {}
+  LineReader(FILE* f, std::string_view prefix) : f_(f), buf_(prefix) {}
 
   // Sets *line to the next line; false at the end of input.
   bool Next(std::string* line) {
@@ -82,7 +83,7 @@ class LineReader {
   FILE* f_;
   std::string buf_;
   size_t pos_ = 0;
-  bool eof_;
+  bool eof_ = false;
   bool error_ = false;
 };
 
