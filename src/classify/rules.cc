@@ -5,6 +5,10 @@
 #include <fstream>
 #include <sstream>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "message/headers.h"
 
 namespace rebound::rules {
@@ -125,6 +129,30 @@ std::string NormalizeDiagnostic(std::string_view text) {
   std::string_view first_code = first.text.substr(0, 3);
   std::string_view first_status = first.text.size() > 4 ? first.text.substr(4) : std::string_view();
   while (p < end) {
+#ifdef __SSE2__
+    // Sixteen bytes at a time: each block is stored lowercased, and the
+    // write position moves on only past its bytes before the first special
+    // one. The output never runs more than twice the input read so far, so
+    // a whole block always fits in the buffer.
+    const __m128i before_a = _mm_set1_epi8('A' - 1);
+    const __m128i after_z = _mm_set1_epi8('Z' + 1);
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      // Signed compares: bytes from 0x80 up are negative, never capitals.
+      const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmplt_epi8(v, after_z));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_add_epi8(v, _mm_and_si128(upper, case_bit)));
+      const __m128i special = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+                       _mm_cmpeq_epi8(v, _mm_set1_epi8('@'))));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+      const size_t run = mask == 0 ? 16 : static_cast<size_t>(__builtin_ctz(mask));
+      p += run;
+      o += run;
+      if (mask != 0) break;
+    }
+#endif
     while (p < end && !kSpecial.special[static_cast<unsigned char>(*p)]) {
       const char c = *p++;
       *o++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;

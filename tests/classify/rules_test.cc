@@ -27,6 +27,36 @@ TEST(Rules, NormalizeJoinsMultiLineRepliesAndHidesAddresses) {
   EXPECT_EQ(NormalizeDiagnostic("550-Mailbox\n450 busy"), "550-mailbox 450 busy");
 }
 
+// Runs of plain bytes are lowercased sixteen at a time: the result must not
+// depend on where capitals, blanks and 8-bit bytes fall in those blocks.
+// Checked against the plain definition (ASCII capitals lowered, blank runs
+// made one space, ends trimmed) on random texts without addresses or codes.
+TEST(Rules, NormalizeAgreesWithThePlainDefinitionAtEveryOffset) {
+  static constexpr char kBytes[] = {'a', 'Z', 'q', 'M', ' ', '\t', '\n', '\r', '.', ':', '\xC3', '\x80', '[', '`'};
+  uint32_t seed = 12345;
+  auto next = [&] {
+    seed = seed * 1103515245u + 12345u;
+    return seed >> 16;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const size_t size = next() % 90;
+    for (size_t i = 0; i < size; ++i) text.push_back(kBytes[next() % sizeof(kBytes)]);
+    std::string expected;
+    bool pending = false;
+    for (char c : text) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        pending = !expected.empty();
+        continue;
+      }
+      if (pending) expected.push_back(' ');
+      pending = false;
+      expected.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    }
+    ASSERT_EQ(NormalizeDiagnostic(text), expected) << round;
+  }
+}
+
 TEST(Rules, ProviderSuffixesMatchOnLabelBoundaries) {
   EXPECT_TRUE(HostMatchesSuffix("aspmx.l.google.com", "google.com"));
   EXPECT_TRUE(HostMatchesSuffix("GOOGLE.COM", "google.com"));
