@@ -66,15 +66,13 @@ bool IsRegex(std::string_view pattern) {
   return pattern.size() >= 2 && pattern.front() == '/' && pattern.back() == '/';
 }
 
-// Bytes the normalizer must look at; everything else is copied in runs.
+// Bytes the normalizer must look at (blanks, and the '@' of an address);
+// everything else is copied in runs.
+constexpr std::string_view kSpecialBytes = " \t\n\r@";
 struct SpecialBytes {
   bool special[256] = {};
   constexpr SpecialBytes() {
-    special[static_cast<unsigned char>(' ')] = true;
-    special[static_cast<unsigned char>('\t')] = true;
-    special[static_cast<unsigned char>('\n')] = true;
-    special[static_cast<unsigned char>('\r')] = true;
-    special[static_cast<unsigned char>('@')] = true;
+    for (char c : kSpecialBytes) special[static_cast<unsigned char>(c)] = true;
   }
 };
 constexpr SpecialBytes kSpecial;
@@ -142,6 +140,7 @@ std::string NormalizeDiagnostic(std::string_view text) {
       // Signed compares: bytes from 0x80 up are negative, never capitals.
       const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmplt_epi8(v, after_z));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_add_epi8(v, _mm_and_si128(upper, case_bit)));
+      static_assert(kSpecialBytes == " \t\n\r@", "the compares below test exactly the special bytes");
       const __m128i special = _mm_or_si128(
           _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
           _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),

@@ -344,7 +344,8 @@ class Parser {
   // The first line that starts a DSN field group in free text. One
   // sixteen-byte pass looks for a line break followed by the first letter
   // of a field name, either case; only those lines are compared in full.
-  // (A search per field name read the text three times.)
+  // (A search per field name read the text three times.) The names are
+  // written in lowercase, which the letter test relies on.
   static size_t FindInlineDsnStart(std::string_view text) {
     static constexpr std::string_view kStarts[] = {"reporting-mta:", "final-recipient:", "original-recipient:"};
     auto starts_field = [&](size_t at) {
