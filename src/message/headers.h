@@ -25,7 +25,7 @@ struct HeaderField {
 
 // Length and three letters of a field name, case folded: equal for names
 // equal ignoring case, and seldom equal otherwise.
-inline uint32_t NameKey(std::string_view name) {
+constexpr uint32_t NameKey(std::string_view name) {
   if (name.empty()) return 0;
   auto lower = [](char c) { return static_cast<uint32_t>(static_cast<unsigned char>(c) | 0x20); };
   return static_cast<uint32_t>(name.size() & 0xff) | lower(name[0]) << 8 | lower(name[name.size() / 2]) << 16 |

@@ -187,6 +187,20 @@ TEST(Message, FindsInlineDsnFieldsOnlyAtLineStarts) {
   EXPECT_EQ(m.delivery_status().per_message.Raw("Reporting-MTA"), "dns; x");
 }
 
+// A part's first Content-Type and first Content-Transfer-Encoding count,
+// in any order and case; later copies are ignored.
+TEST(Message, TakesThePartsFirstMimeFields) {
+  Message m;
+  m.Parse(
+      "content-transfer-encoding: BASE64\nSubject: x\nContent-Type: Text/Plain; charset=utf-8\n"
+      "Content-Type: text/html\nContent-Transfer-Encoding: 7bit\n\naGVsbG8K\n");
+  ASSERT_EQ(m.parts().size(), 1u);
+  EXPECT_TRUE(m.root().Is("text", "plain"));
+  EXPECT_EQ(m.root().charset, "utf-8");
+  EXPECT_EQ(m.root().encoding, TransferEncoding::kBase64);
+  EXPECT_EQ(m.MainText(), "hello\n");
+}
+
 TEST(Message, ReadsFeedbackReport) {
   std::string raw =
       "Content-Type: multipart/report; report-type=feedback-report; boundary=fb\n\n"
