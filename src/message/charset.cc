@@ -58,6 +58,15 @@ bool HasHighBytes(std::string_view s) {
   return false;
 }
 
+// Whether `s` holds an ISO-2022 escape ("ESC $" or "ESC ("): one search
+// for ESC, which plain text never holds, rather than one per sequence.
+bool HasIso2022Escape(std::string_view s) {
+  for (size_t at = s.find('\x1B'); at != std::string_view::npos; at = s.find('\x1B', at + 1)) {
+    if (at + 1 < s.size() && (s[at + 1] == '$' || s[at + 1] == '(')) return true;
+  }
+  return false;
+}
+
 void AppendCodePoint(std::string* out, unsigned cp) {
   if (cp < 0x80) {
     out->push_back(static_cast<char>(cp));
@@ -230,7 +239,7 @@ bool IsValidUtf8(std::string_view s) {
 
 std::string ToUtf8(std::string_view bytes, std::string_view charset) {
   const bool high = HasHighBytes(bytes);
-  const bool iso2022 = bytes.find("\x1B$") != std::string_view::npos || bytes.find("\x1B(") != std::string_view::npos;
+  const bool iso2022 = HasIso2022Escape(bytes);
   if (!high && !iso2022) return std::string(bytes);  // ASCII is ASCII in every charset we accept
   const std::string name = IconvName(charset);
   std::string out;
