@@ -152,21 +152,7 @@ class Parser {
     part.headers = HeaderBlock(&m_->fields_, first, static_cast<uint32_t>(m_->fields_.size()));
     part.body = text.substr(scan.body_offset);
 
-    // Both MIME fields in one pass over the part's fields (a lookup each
-    // walked the whole top-level header section twice).
-    std::string_view content_type;
-    std::string_view transfer_encoding;
-    constexpr uint32_t kContentType = NameKey("Content-Type");
-    constexpr uint32_t kTransferEncoding = NameKey("Content-Transfer-Encoding");
-    for (const HeaderField& f : part.headers) {
-      if (f.key == kContentType && content_type.data() == nullptr && EqualsIgnoreCase(f.name, "Content-Type")) {
-        content_type = Trim(f.value);
-      } else if (f.key == kTransferEncoding && transfer_encoding.data() == nullptr &&
-                 EqualsIgnoreCase(f.name, "Content-Transfer-Encoding")) {
-        transfer_encoding = Trim(f.value);
-      }
-    }
-    ContentType ct = ParseContentType(content_type);
+    ContentType ct = ParseContentType(part.headers.Raw("Content-Type"));
     if (ct.type.empty()) {
       ct.type = digest_parent ? "message" : "text";
       ct.subtype = digest_parent ? "rfc822" : "plain";
@@ -175,7 +161,7 @@ class Parser {
     part.subtype = ct.subtype;
     part.charset = ct.charset;
     part.boundary = ct.boundary;
-    part.encoding = ParseTransferEncoding(transfer_encoding);
+    part.encoding = ParseTransferEncoding(part.headers.Raw("Content-Transfer-Encoding"));
 
     if (part.IsMultipart()) {
       if (part.boundary.empty()) {
