@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include <cassert>
-#include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <vector>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#include <initializer_list>
-#include <vector>
 
 namespace rebound::cli {
 

@@ -126,22 +126,6 @@ size_t ReplyPrefixLength(std::string_view line, std::string_view code) {
   return n;
 }
 
-}  // namespace
-
-std::vector<std::string_view> SplitLines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  lines.reserve(text.size() / 40 + 1);  // mail lines run 40-80 bytes: one allocation, not eight
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const size_t nl = message::FindNewline(text, pos);
-    lines.push_back(text.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  return lines;
-}
-
-namespace {
-
 // Adds one line of a reply to `out`: the first line's reply code (in
 // *code) is then cut from the lines after it, with their status codes.
 void JoinReplyLine(std::string_view line, std::string_view* code, std::string* out) {
@@ -158,6 +142,18 @@ void JoinReplyLine(std::string_view line, std::string_view* code, std::string* o
 }
 
 }  // namespace
+
+std::vector<std::string_view> SplitLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  lines.reserve(text.size() / 40 + 1);  // mail lines run 40-80 bytes: one allocation, not eight
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t nl = message::FindNewline(text, pos);
+    lines.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return lines;
+}
 
 std::string JoinReplyLines(const std::vector<std::string_view>& lines) {
   size_t room = 0;
