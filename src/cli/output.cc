@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <vector>
 
 #ifdef __SSE2__
@@ -60,20 +62,26 @@ size_t PlainRunEnd(std::string_view s, size_t i) {
   return i;
 }
 
-// Writes JSON into `out` through a raw pointer: room for the worst case is
-// made once per record, so each key and value is one inline copy rather
-// than a std::string append that checks capacity. The string's tail past
-// what was written is cut when the writer goes away.
+// Writes JSON through a raw pointer into a scratch buffer with room for the
+// worst case, so that each key and value is one inline copy rather than a
+// std::string append that checks capacity; the record then joins `out` in
+// one append. The buffer is this thread's and only grows: sizing `out`
+// itself would zero-fill the worst case (kilobytes) for every record. One
+// writer at a time per thread.
 class JsonWriter {
  public:
   JsonWriter(std::string* out, size_t bound) : out_(out) {
-    const size_t used = out->size();
-    out->resize(used + bound);
-    p_ = out->data() + used;
+    Scratch& scratch = ThreadScratch();
+    if (scratch.size < bound) {
+      scratch.size = std::max(bound, 2 * scratch.size);
+      scratch.bytes = std::make_unique_for_overwrite<char[]>(scratch.size);
+    }
+    begin_ = p_ = scratch.bytes.get();
+    end_ = begin_ + bound;
   }
   ~JsonWriter() {
-    assert(p_ <= out_->data() + out_->size());  // the bound held
-    out_->resize(static_cast<size_t>(p_ - out_->data()));
+    assert(p_ <= end_);  // the bound held
+    out_->append(begin_, static_cast<size_t>(p_ - begin_));
   }
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
@@ -161,8 +169,19 @@ class JsonWriter {
   }
 
  private:
+  struct Scratch {
+    std::unique_ptr<char[]> bytes;
+    size_t size = 0;
+  };
+  static Scratch& ThreadScratch() {
+    thread_local Scratch scratch;
+    return scratch;
+  }
+
   std::string* out_;
+  char* begin_;
   char* p_;
+  char* end_;
 };
 
 // Room for a record: each value's worst case, plus an allowance for the
