@@ -164,19 +164,6 @@ std::string DecodeEncodedWords(std::string_view unfolded) {
   return ToUtf8(out, {});
 }
 
-const HeaderField* HeaderBlock::Find(std::string_view name) const {
-  const uint32_t key = NameKey(name);
-  for (const HeaderField* f = begin(); f != end(); ++f) {
-    if (f->key == key && EqualsIgnoreCase(f->name, name)) return f;
-  }
-  return nullptr;
-}
-
-std::string_view HeaderBlock::Raw(std::string_view name) const {
-  const HeaderField* f = Find(name);
-  return f ? Trim(f->value) : std::string_view();
-}
-
 std::string HeaderBlock::Unfolded(std::string_view name) const {
   const HeaderField* f = Find(name);
   return f ? Unfold(f->value) : std::string();

@@ -46,10 +46,12 @@ class HeaderBlock {
   const HeaderField* end() const { return store_ ? store_->data() + end_ : nullptr; }
 
   // The first field named `name` (case-insensitive), raw; nullptr if absent.
-  const HeaderField* Find(std::string_view name) const;
+  // Inline, with Raw: most callers name a literal field, whose key then
+  // folds at compile time.
+  inline const HeaderField* Find(std::string_view name) const;
   bool Has(std::string_view name) const { return Find(name) != nullptr; }
   // The raw value of the first field named `name`, trimmed; empty if absent.
-  std::string_view Raw(std::string_view name) const;
+  inline std::string_view Raw(std::string_view name) const;
   // The first value unfolded to one line (no encoded-word decoding).
   std::string Unfolded(std::string_view name) const;
   // The first value unfolded and with RFC 2047 encoded words decoded to UTF-8.
@@ -158,5 +160,18 @@ inline std::string_view Trim(std::string_view s) {
   return s.substr(b, e - b);
 }
 std::string ToLower(std::string_view s);
+
+const HeaderField* HeaderBlock::Find(std::string_view name) const {
+  const uint32_t key = NameKey(name);
+  for (const HeaderField* f = begin(); f != end(); ++f) {
+    if (f->key == key && EqualsIgnoreCase(f->name, name)) return f;
+  }
+  return nullptr;
+}
+
+std::string_view HeaderBlock::Raw(std::string_view name) const {
+  const HeaderField* f = Find(name);
+  return f ? Trim(f->value) : std::string_view();
+}
 
 }  // namespace rebound::message
