@@ -235,9 +235,7 @@ void Classifier::ClassifyParsed(const message::Message& message, std::vector<Ver
   bool notification_read = false;
   auto read_notification = [&]() -> std::string_view {
     if (!notification_read) {
-      std::string text = formats::FirstTextBody(message);
-      if (text.size() > kMaxNotificationBytes) text.resize(kMaxNotificationBytes);
-      notification = NormalizeDiagnostic(text);
+      notification = NormalizeDiagnostic(formats::FirstTextBody(message).substr(0, kMaxNotificationBytes));
       notification_read = true;
     }
     return notification;

@@ -15,7 +15,7 @@ using message::Trim;
 bool DecodeActiveHunter(const message::Message& m, Report* report) {
   // Its MIME boundary and X-AHMAILID header are the product's own marks.
   if (!m.headers().Has("X-AHMAILID") && !HeaderContains(m, "Content-Type", "active!hunter")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (FindIgnoreCase(text, "the following addresses had permanent fatal errors") == std::string::npos) return false;
 
   std::vector<std::string> recipients;

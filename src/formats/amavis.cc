@@ -14,7 +14,7 @@ using message::Trim;
 bool DecodeAmavis(const message::Message& m, Report* report) {
   // amavisd-new signs its notices with this From display name.
   if (!HeaderContains(m, "From", "content-filter at ")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (DecodeDsnGroups(m, report)) {
     report->format = "amavis";
     report->evidence = "format: amavisd-new notice with delivery-status";

@@ -63,7 +63,7 @@ bool DecodeAmazonSes(const message::Message& m, Report* report) {
   bool sns = HeaderContains(m, "From", "@sns.amazonaws.com");
   if (!sns && !HeaderContains(m, "From", "amazonses.com")) return false;
   if (sns) {
-    const std::string& body = FirstTextBody(m);
+    std::string_view body = FirstTextBody(m);
     if (body.find("notificationType") == std::string::npos || !DecodeSnsBounce(body, report)) return false;
     report->format = "amazonses";
     report->evidence = "format: Amazon SES bounce notification (SNS)";

@@ -14,7 +14,7 @@ using message::Trim;
 bool DecodeBiglobe(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "From", "biglobe.ne.jp")) return false;
   if (!HeaderContains(m, "Subject", "returned mail")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   std::vector<std::string> recipients;
   std::vector<std::string_view> reason;
   enum { kNone, kRecipients, kReason } section = kNone;

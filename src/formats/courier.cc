@@ -61,7 +61,7 @@ bool DecodeCourier(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "Message-ID", "<courier.") && !HeaderContains(m, "Subject", "NOTICE: mail delivery status.")) {
     return false;
   }
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   size_t start = FindIgnoreCase(text, "running the Courier mail server");
   if (start == std::string::npos) return false;
   std::vector<Block> blocks = ReadBlocks(std::string_view(text).substr(start));

@@ -21,7 +21,7 @@ bool DecodeDomino(const message::Message& m, Report* report) {
     report->evidence = "format: Domino delivery-status (Subject)";
     return true;
   }
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   std::vector<std::string> recipients;
   std::vector<std::string_view> reason;
   enum { kNone, kRecipients, kReason } section = kNone;

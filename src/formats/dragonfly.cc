@@ -14,7 +14,7 @@ using message::Trim;
 bool DecodeDragonFly(const message::Message& m, Report* report) {
   const std::string& subject = m.Subject();
   if (!message::EqualsIgnoreCase(subject, "Mail delivery failed")) return false;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   if (FindIgnoreCase(body, "This is the DragonFly Mail Agent") == std::string::npos) return false;
   std::vector<std::string_view> lines = SplitLines(body);
   Finding f;

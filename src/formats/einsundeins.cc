@@ -13,7 +13,7 @@ bool DecodeEinsUndEins(const message::Message& m, Report* report) {
       !HeaderContains(m, "From", "1and1") && !HeaderContains(m, "From", "1und1")) {
     return false;
   }
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (!ParseUnitedInternetNotice(text, report)) return false;
   report->format = "einsundeins";
   report->evidence = "format: einsundeins: \"The header of the original message is following\"";

@@ -45,7 +45,7 @@ void SetCodeCause(std::string_view diagnostic, Finding* f) {
 
 bool DecodeExchange2003(const message::Message& m, Report* report) {
   if (!SentByOldExchange(m)) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   size_t start = std::string::npos;
   for (std::string_view s : kStarts) {
     start = FindIgnoreCase(text, s);

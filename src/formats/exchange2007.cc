@@ -67,7 +67,7 @@ NdrEntry SplitEntry(const ExchangeEntry& e) {
 }  // namespace
 
 bool ReadExchangeNdr(const message::Message& m, Report* report) {
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   std::vector<ExchangeEntry> entries = ParseExchangeDiagnostics(text, nullptr);
   std::vector<NdrEntry> ndr;
   ndr.reserve(entries.size());
@@ -102,7 +102,7 @@ bool LooksLikeExchangeNdr(const message::Message& m) {
       !h.Has("X-MS-Embedded-Report")) {
     return false;
   }
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   return FindIgnoreCase(text, "diagnostic information for administrators:") != std::string::npos ||
          FindIgnoreCase(text, "sent by microsoft exchange server") != std::string::npos;
 }

@@ -26,7 +26,7 @@ bool LooksLikeExim(const message::Message& m) {
 
 bool DecodeExim(const message::Message& m, Report* report) {
   if (!LooksLikeExim(m)) return false;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   // Exim's fixed opening sentences (bounce, delay warning, bad address).
   if (message::FindIgnoreCase(body, "This message was created automatically by") == std::string::npos &&
       message::FindIgnoreCase(body, "A message that you sent") == std::string::npos &&

@@ -41,7 +41,7 @@ struct Entry {
 bool DecodeEzweb(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "From", "@ezweb.ne.jp") && !HeaderContains(m, "Received", "(ezweb mail)")) return false;
   if (!HeaderContains(m, "Subject", "mail system error")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
 
   std::vector<Entry> entries;
   std::string sentence;

@@ -44,7 +44,7 @@ bool DecodeFml(const message::Message& m, Report* report) {
   }
   if (matched == nullptr) return false;
   // The first paragraph names the list (or the address it refused).
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   Finding f;
   f.action = "failed";
   for (std::string_view line : SplitLines(text)) {

@@ -91,7 +91,7 @@ bool DecodeGeneric(const message::Message& m, Report* report) {
   const message::HeaderBlock& h = m.headers();
   std::string failed = h.Unfolded("X-Failed-Recipients");
   if (failed.empty() && !LooksLikeBounce(h, m.Subject())) return false;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   std::string_view notice = NoticeOnly(body);
   std::vector<std::string_view> lines = Lines(notice);
 

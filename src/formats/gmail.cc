@@ -17,7 +17,7 @@ bool DecodeGmail(const message::Message& m, Report* report) {
       FindIgnoreCase(from, "mailer-daemon@gmail.com") == std::string_view::npos) {
     return false;
   }
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   std::vector<std::string_view> lines = SplitLines(body);
   std::vector<std::string> recipients;
   std::vector<std::string_view> details;

@@ -109,7 +109,7 @@ bool DecodeGmx(const message::Message& m, Report* report) {
       !m.headers().Has("X-GMX-Antispam")) {
     return false;
   }
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (!ParseUnitedInternetNotice(text, report)) return false;
   report->format = "gmx";
   report->evidence = "format: gmx: \"The header of the original message is following\"";

@@ -12,7 +12,7 @@ bool DecodeGoogleGroups(const message::Message& m, Report* report) {
   if (message::FindIgnoreCase(h.Raw("From"), "mailer-daemon@googlemail.com") == std::string_view::npos) return false;
   std::string failed = h.Unfolded("X-Failed-Recipients");
   if (failed.empty()) return false;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   // Every language version links the Groups help centre.
   if (body.find("groups.google.com/support") == std::string::npos) return false;
   size_t end = body.find("----- Original message -----");

@@ -14,7 +14,7 @@ using message::FindIgnoreCase;
 bool DecodeGoogleWorkspace(const message::Message& m, Report* report) {
   const message::HeaderBlock& h = m.headers();
   if (FindIgnoreCase(h.Raw("From"), "mailer-daemon@googlemail.com") == std::string_view::npos) return false;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   size_t start = body.find("** Message not delivered **");
   if (start == std::string::npos) return false;
   std::string_view text = std::string_view(body).substr(start + 27);

@@ -32,7 +32,7 @@ void SetTemplateCause(std::string_view label, Finding* f) {
 
 bool DecodeImailServer(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "X-Mailer", "<SMTP32 v")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   std::vector<std::string_view> lines = SplitLines(text);
   std::vector<std::string_view> response;
   bool in_response = false;

@@ -16,7 +16,7 @@ bool DecodeKddi(const message::Message& m, Report* report) {
       !HeaderContains(m, "Reply-To", "auone-net.jp") && !HeaderContains(m, "Received", ".auone-net.jp")) {
     return false;
   }
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   std::vector<std::string_view> lines = SplitLines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string_view t = Trim(lines[i]);

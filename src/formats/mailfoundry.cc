@@ -12,7 +12,7 @@ using message::Trim;
 
 bool DecodeMailFoundry(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "Received", "(mailfoundry)")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   std::vector<std::string_view> lines = SplitLines(text);
   Finding* current = nullptr;
   for (size_t i = 0; i < lines.size(); ++i) {

@@ -16,7 +16,7 @@ bool DecodeMailMarshal(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "Received", "mailmarshal") && !HeaderContains(m, "Subject", "undeliverable mail:")) {
     return false;
   }
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (FindIgnoreCase(text, "could not be delivered because of") == std::string::npos) return false;
   std::vector<std::string> recipients;
   std::vector<std::string_view> reason;

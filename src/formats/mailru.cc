@@ -9,7 +9,7 @@ namespace rebound::formats {
 bool DecodeMailRu(const message::Message& m, Report* report) {
   std::string_view from = m.headers().Raw("From");
   bool mailru_from = message::FindIgnoreCase(from, "mail.ru") != std::string_view::npos;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   if (!mailru_from && body.find("сервером Mail.Ru") == std::string::npos) return false;
   if (body.find("Mail.Ru") == std::string::npos && !mailru_from) return false;
   if (!ParseEximNotice(m, body, report)) return false;

@@ -13,7 +13,7 @@ using message::Trim;
 bool DecodeMfilter(const message::Message& m, Report* report) {
   bool mailer = HeaderContains(m, "X-Mailer", "m-filter");
   if (!mailer && !HeaderContains(m, "Subject", "failure notice")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (text.find("-------server message") == std::string::npos) return false;
   std::vector<std::string> recipients;
   std::vector<std::string_view> reply;

@@ -17,7 +17,7 @@ bool DecodeMimecast(const message::Message& m, Report* report) {
       !m.headers().Has("X-Mimecast-Spam-Score")) {
     return false;
   }
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   std::vector<std::string> recipients;
   std::vector<std::string_view> info;
   std::string problem;

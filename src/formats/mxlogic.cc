@@ -15,7 +15,7 @@ bool DecodeMxLogic(const message::Message& m, Report* report) {
       !HeaderContains(m, "From", "mxlogic.net") && !HeaderContains(m, "Received", "(mxl_mta-")) {
     return false;
   }
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   size_t start = FindIgnoreCase(text, "following address");
   if (start == std::string::npos) return false;
   std::vector<std::string_view> lines = SplitLines(std::string_view(text).substr(start));

@@ -12,7 +12,7 @@ using message::Trim;
 
 bool DecodeNotes(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "Subject", "undeliverable message")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   size_t start = FindIgnoreCase(text, "------- failure reasons");
   if (start == std::string::npos) return false;
   std::vector<std::string> recipients;

@@ -17,7 +17,7 @@ using message::Trim;
 bool DecodeOpenSmtpd(const message::Message& m, Report* report) {
   const std::string& subject = m.Subject();
   if (!StartsWithIgnoreCase(subject, "Delivery status notification")) return false;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   if (FindIgnoreCase(body, "This is the MAILER-DAEMON, please DO NOT REPLY") == std::string::npos) return false;
   bool delayed = FindIgnoreCase(body, "A message is delayed") != std::string::npos;
 

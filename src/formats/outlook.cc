@@ -19,7 +19,7 @@ bool DecodeOutlook(const message::Message& m, Report* report) {
       HeaderContains(m, "From", "msn.com") || HeaderContains(m, "From", "live.com") ||
       message::FindIgnoreCase(m.delivery_status().per_message.Raw("Reporting-MTA"), "-omc") != std::string_view::npos;
   if (!outlook) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (FindIgnoreCase(text, "This is an automatically generated Delivery Status Notification") == std::string::npos) {
     return false;
   }

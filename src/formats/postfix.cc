@@ -78,7 +78,7 @@ bool DecodePostfix(const message::Message& m, Report* report) {
   bool postfix_subject = message::EqualsIgnoreCase(subject, "Undelivered Mail Returned to Sender") ||
                          message::EqualsIgnoreCase(subject, "Delayed Mail (still being retried)");
   if (!postfix_dsn && !postfix_subject) return false;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   size_t start = FindIgnoreCase(body, "This is the mail system at host");
   if (start == std::string::npos) start = FindIgnoreCase(body, "This is the Postfix program at host");
   if (start == std::string::npos && !postfix_dsn) return false;

@@ -30,7 +30,7 @@ bool DecodeQmail(const message::Message& m, Report* report) {
     }
   }
   if (!qmail_subject && !qmail_received) return false;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   for (std::string_view start : kStarts) {
     if (message::FindIgnoreCase(body, start) == std::string::npos) continue;
     if (!ParseQmailNotice(body, start, report)) return false;

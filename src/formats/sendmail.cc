@@ -18,7 +18,7 @@ bool DecodeSendmail(const message::Message& m, Report* report) {
     return false;
   }
   if (m.delivery_status().recipients.empty()) return false;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   if (FindIgnoreCase(body, "----- Transcript of session follows -----") == std::string::npos &&
       FindIgnoreCase(body, "The original message was received at") == std::string::npos) {
     return false;

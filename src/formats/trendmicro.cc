@@ -17,7 +17,7 @@ bool DecodeTrendMicro(const message::Message& m, Report* report) {
       !HeaderContains(m, "Received", "interscan messaging security suite")) {
     return false;
   }
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   std::vector<std::string_view> lines = SplitLines(text);
   std::string command;
   for (size_t i = 0; i < lines.size(); ++i) {

@@ -74,7 +74,7 @@ Finding NoticeFinding(std::string recipient, std::string_view action, std::strin
   return f;
 }
 
-const std::string& FirstTextBody(const message::Message& m) { return m.MainText(); }
+std::string_view FirstTextBody(const message::Message& m) { return m.MainText(); }
 
 bool HeaderContains(const message::Message& m, std::string_view name, std::string_view needle) {
   const uint32_t key = message::NameKey(name);

@@ -29,7 +29,7 @@ Finding NoticeFinding(std::string recipient, std::string_view action, std::strin
 
 // The decoded text of the first text/plain part outside any returned
 // original, or of the body when the message is not multipart.
-const std::string& FirstTextBody(const message::Message& m);
+std::string_view FirstTextBody(const message::Message& m);
 
 // ---- Helpers for decoders that read the human-readable notice. ----
 

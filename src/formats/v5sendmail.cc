@@ -16,7 +16,7 @@ bool DecodeV5Sendmail(const message::Message& m, Report* report) {
   const std::string& subject = m.Subject();
   if (!StartsWithIgnoreCase(subject, "Returned mail:")) return false;
   if (!m.delivery_status().empty()) return false;
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   size_t start = FindIgnoreCase(body, "----- Transcript of session follows -----");
   if (start == std::string::npos) return false;
   std::string host, command, reply, last_line;

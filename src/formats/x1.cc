@@ -12,7 +12,7 @@ using message::Trim;
 
 bool DecodeX1(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "From", "mailer-daemon")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   size_t start = text.find("---The following addresses had delivery errors---");
   if (start == std::string::npos) return false;
   bool warning = StartsWithIgnoreCase(m.Subject(), "Warning");

@@ -65,7 +65,7 @@ bool DecodeNewTemplate(std::string_view text, Report* report) {
 
 bool DecodeX2(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "From", "mailer-daemon") && !HeaderContains(m, "From", "postmaster")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (FindIgnoreCase(text, "your delivery to the following address has been failed") != std::string::npos) {
     if (!DecodeNewTemplate(text, report)) return false;
     report->format = "x2";

@@ -16,7 +16,7 @@ using message::Trim;
 
 bool DecodeX3(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "Subject", "delivery status notification")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (FindIgnoreCase(text, "this is an automatically generated delivery status notification") == std::string::npos) {
     return false;
   }

@@ -29,7 +29,7 @@ Finding BlockFinding(const AddressBlock& b) {
 
 bool DecodeX4(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "From", "mailer-daemon")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   // The blocks end at "--- Below this line is a copy of the message.".
   for (const AddressBlock& b :
        ReadAddressBlocks(text, "your mail message to the following address(es) could not be delivered")) {

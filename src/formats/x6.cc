@@ -17,7 +17,7 @@ using message::Trim;
 
 bool DecodeX6(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "Subject", "there was an error sending your mail")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (FindIgnoreCase(text, "we had trouble delivering your message") == std::string::npos) return false;
   for (std::string_view line : SplitLines(text)) {
     std::string_view t = Trim(line);

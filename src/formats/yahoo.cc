@@ -10,7 +10,7 @@ bool DecodeYahoo(const message::Message& m, Report* report) {
   const std::string& subject = m.Subject();
   if (!message::EqualsIgnoreCase(subject, "Failure Notice")) return false;
   constexpr std::string_view kStart = "Sorry, we were unable to deliver your message to the following address";
-  const std::string& body = FirstTextBody(m);
+  std::string_view body = FirstTextBody(m);
   if (message::FindIgnoreCase(body, kStart) == std::string::npos) return false;
   if (!ParseQmailNotice(body, kStart, report)) return false;
   report->format = "yahoo";

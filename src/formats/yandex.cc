@@ -55,7 +55,7 @@ bool DecodeYandex(const message::Message& m, Report* report) {
     return false;
   }
   if (!DecodeDsnGroups(m, report)) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   std::vector<Paragraph> paragraphs = ReadParagraphs(text);
   for (Finding& f : report->findings) {
     for (const Paragraph& p : paragraphs) {

@@ -70,7 +70,7 @@ bool ReadStatusLine(std::string_view t, Finding* f) {
 
 bool DecodeZoho(const message::Message& m, Report* report) {
   if (!HeaderContains(m, "From", "zoho") && !HeaderContains(m, "User-Agent", "zoho mail")) return false;
-  const std::string& text = FirstTextBody(m);
+  std::string_view text = FirstTextBody(m);
   if (FindIgnoreCase(text, "This message was created automatically by mail delivery") == std::string::npos) {
     return false;
   }

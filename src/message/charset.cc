@@ -237,14 +237,15 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-std::string ToUtf8(std::string_view bytes, std::string_view charset) {
+std::string_view ToUtf8(std::string_view bytes, std::string_view charset, std::string* storage) {
   const bool high = HasHighBytes(bytes);
   const bool iso2022 = HasIso2022Escape(bytes);
-  if (!high && !iso2022) return std::string(bytes);  // ASCII is ASCII in every charset we accept
+  if (!high && !iso2022) return bytes;  // ASCII is ASCII in every charset we accept
   const std::string name = IconvName(charset);
-  std::string out;
+  std::string& out = *storage;
+  out.clear();
   if (name == "UTF-8" || name == "utf-8") {
-    if (IsValidUtf8(bytes)) return std::string(bytes);
+    if (IsValidUtf8(bytes)) return bytes;
     Convert(bytes, "UTF-8", false, &out);
     return out;
   }
@@ -252,14 +253,22 @@ std::string ToUtf8(std::string_view bytes, std::string_view charset) {
   // other charset, UTF-8 when they form it.
   const bool seven_bit_label = name.starts_with("ISO-2022") && !iso2022;
   if (IsUndeclared(name) || ((IsSingleByteLatin(name) || seven_bit_label) && high && IsValidUtf8(bytes))) {
-    if (!iso2022 && IsValidUtf8(bytes)) return std::string(bytes);
+    if (!iso2022 && IsValidUtf8(bytes)) return bytes;
     if (iso2022 && ConvertIso2022Jp(bytes, high, &out)) return out;
+    out.clear();
     Convert(bytes, "CP1252", true, &out);
     return out;
   }
   if (name == "ISO-2022-JP-3" ? ConvertIso2022Jp(bytes, high, &out) : Convert(bytes, name, false, &out)) return out;
   // A charset iconv does not know: fall back as if undeclared.
-  return ToUtf8(bytes, {});
+  return ToUtf8(bytes, {}, storage);
+}
+
+std::string ToUtf8(std::string_view bytes, std::string_view charset) {
+  std::string storage;
+  const std::string_view text = ToUtf8(bytes, charset, &storage);
+  if (text.data() == storage.data()) return storage;
+  return std::string(text);
 }
 
 }  // namespace rebound::message

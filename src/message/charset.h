@@ -17,6 +17,9 @@ bool IsValidUtf8(std::string_view s);
 // charset declared over text that is valid multi-byte UTF-8 is taken as the
 // common mislabel it is. Bytes invalid in a declared charset become U+FFFD.
 std::string ToUtf8(std::string_view bytes, std::string_view charset);
+// The same, without a copy when `bytes` are already that text: returns
+// `bytes` itself then, else the conversion, written into *storage.
+std::string_view ToUtf8(std::string_view bytes, std::string_view charset, std::string* storage);
 
 // Keeps a converter from `charset` (as another library would name it to
 // iconv) open on this thread for the life of the thread. glibc unloads a

@@ -526,7 +526,7 @@ void Message::Parse(std::string_view raw, const Limits& limits) {
   owned_.clear();
   transfer_decoded_.clear();
   notes_.clear();
-  main_text_.clear();
+  main_text_ = {};
   main_text_ready_ = false;
   subject_.clear();
   subject_ready_ = false;
@@ -560,7 +560,7 @@ const std::string& Message::Subject() const {
   return subject_;
 }
 
-const std::string& Message::MainText() const {
+std::string_view Message::MainText() const {
   if (main_text_ready_) return main_text_;
   main_text_ready_ = true;
   for (size_t i = 0; i < parts_.size(); ++i) {
@@ -575,21 +575,28 @@ const std::string& Message::MainText() const {
       inside = inside || EqualsIgnoreCase(parts_[q].type, "message");
     }
     if (inside) continue;
-    main_text_ = DecodedText(p);
+    main_text_ = DecodedText(p, &main_text_storage_);
     break;
   }
   return main_text_;
 }
 
 std::string Message::DecodedText(const Part& part) const {
+  std::string storage;
+  const std::string_view text = DecodedText(part, &storage);
+  if (text.data() != storage.data()) return std::string(text);
+  storage.resize(text.size());
+  return storage;
+}
+
+std::string_view Message::DecodedText(const Part& part, std::string* storage) const {
   std::string_view bytes = TransferDecoded(part);
   if (bytes.size() > limits_.max_decoded_bytes) {
     Note("decoded part exceeds " + std::to_string(limits_.max_decoded_bytes) + " bytes; cut");
     bytes = bytes.substr(0, limits_.max_decoded_bytes);
   }
-  std::string out = ToUtf8(bytes, part.charset);
-  if (out.size() > limits_.max_decoded_bytes) out.resize(limits_.max_decoded_bytes);
-  return out;
+  std::string_view text = ToUtf8(bytes, part.charset, storage);
+  return text.substr(0, limits_.max_decoded_bytes);
 }
 
 }  // namespace rebound::message

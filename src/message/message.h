@@ -92,8 +92,9 @@ class Message {
   // The decoded text of the first text part outside any returned original
   // (the notice a server wrote), or of the body when it is not multipart;
   // empty when there is none. Decoded on first use, then kept until the next
-  // Parse, since many format decoders read it.
-  const std::string& MainText() const;
+  // Parse, since many format decoders read it. A view into the message's
+  // bytes when they are that text already (plain ASCII, most notices).
+  std::string_view MainText() const;
 
   // The top-level Subject as text (unfolded, encoded words decoded),
   // computed once per Parse: many format decoders read it.
@@ -128,6 +129,9 @@ class Message {
   // The body of `part` with its transfer encoding undone, decoded once per
   // Parse: the DSN, original and main-text searches all read the notice.
   std::string_view TransferDecoded(const Part& part) const;
+  // DecodedText without a copy: a view of the part's bytes when they are
+  // the text, else of the conversion written into *storage.
+  std::string_view DecodedText(const Part& part, std::string* storage) const;
 
   Limits limits_;
   std::string_view bytes_;
@@ -142,7 +146,8 @@ class Message {
   std::string_view original_message_id_;
   mutable std::deque<std::string> owned_;
   mutable std::vector<std::string_view> transfer_decoded_;  // by part; no data() until decoded
-  mutable std::string main_text_;
+  mutable std::string_view main_text_;
+  mutable std::string main_text_storage_;  // behind main_text_ when it was converted
   mutable bool main_text_ready_ = false;
   mutable std::string subject_;
   mutable bool subject_ready_ = false;

@@ -13,6 +13,24 @@
 namespace rebound::message {
 namespace {
 
+// The view form copies nothing when the bytes are the text already, and
+// gives the same text as the owning form when they are not.
+TEST(Charset, ViewFormReturnsTheInputWhenItIsTheText) {
+  std::string storage;
+  for (std::string_view plain : {std::string_view("plain ascii"), std::string_view("caf\xC3\xA9")}) {
+    for (std::string_view charset : {"", "utf-8", "us-ascii"}) {
+      const std::string_view out = ToUtf8(plain, charset, &storage);
+      EXPECT_EQ(out.data(), plain.data()) << charset;
+      EXPECT_EQ(out, ToUtf8(plain, charset));
+    }
+  }
+  const std::string latin1 = "caf\xE9";
+  const std::string_view out = ToUtf8(latin1, "iso-8859-1", &storage);
+  EXPECT_EQ(out.data(), storage.data());
+  EXPECT_EQ(out, "caf\xC3\xA9");
+  EXPECT_EQ(ToUtf8("\x1B$B%F%9%H\x1B(B", "iso-2022-jp", &storage), ToUtf8("\x1B$B%F%9%H\x1B(B", "iso-2022-jp"));
+}
+
 TEST(Charset, DeclaredCharsetsBecomeUtf8) {
   EXPECT_EQ(ToUtf8("caf\xE9", "iso-8859-1"), "caf\xC3\xA9");
   EXPECT_EQ(ToUtf8("\x93quoted\x94", "windows-1252"), "\xE2\x80\x9Cquoted\xE2\x80\x9D");

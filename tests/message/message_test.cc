@@ -201,6 +201,26 @@ TEST(Message, TakesThePartsFirstMimeFields) {
   EXPECT_EQ(m.MainText(), "hello\n");
 }
 
+// The main text is a view into the message when no conversion happened,
+// converted text otherwise, and is cut at the decoded-bytes limit either way.
+TEST(Message, MainTextIsAViewUnlessConverted) {
+  Message m;
+  const std::string plain = "Subject: x\n\nplain notice\n";
+  m.Parse(plain);
+  EXPECT_EQ(m.MainText(), "plain notice\n");
+  EXPECT_EQ(m.MainText().data(), plain.data() + plain.find("plain"));
+  m.Parse("Content-Type: text/plain; charset=iso-8859-1\n\ncaf\xE9\n");
+  EXPECT_EQ(m.MainText(), "caf\xC3\xA9\n");
+  EXPECT_EQ(m.MainText(), m.DecodedText(m.root()));
+  Limits limits;
+  limits.max_decoded_bytes = 4;
+  m.Parse("Content-Type: text/plain; charset=iso-8859-1\n\n\xE9t\xE9 long\n", limits);
+  EXPECT_EQ(m.MainText(), "\xC3\xA9t\xC3");
+  EXPECT_EQ(m.DecodedText(m.root()), "\xC3\xA9t\xC3");
+  m.Parse("Subject: x\n\nplain notice\n", limits);
+  EXPECT_EQ(m.MainText(), "plai");
+}
+
 TEST(Message, ReadsFeedbackReport) {
   std::string raw =
       "Content-Type: multipart/report; report-type=feedback-report; boundary=fb\n\n"
