@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 namespace rebound::message {
 namespace {
 
@@ -109,15 +111,23 @@ TEST(Headers, FieldLimitIsEnforcedAndNoted) {
   EXPECT_EQ(std::string_view(text).substr(scan.body_offset), "body");
 }
 
-// FindNewline scans sixteen bytes at a time, then byte by byte: every
-// length and position around those steps must give memchr's answer.
+// FindNewline tests 128 bytes at a time, then sixteen, then one by one:
+// every length and position around those steps must give memchr's answer,
+// with a second newline later on that must not be taken first.
 TEST(Headers, FindNewlineAgreesWithMemchr) {
-  for (size_t size = 0; size <= 40; ++size) {
+  std::vector<size_t> sizes;
+  for (size_t size = 0; size <= 40; ++size) sizes.push_back(size);
+  for (size_t size = 120; size <= 148; ++size) sizes.push_back(size);
+  for (size_t size = 250; size <= 280; ++size) sizes.push_back(size);
+  for (size_t size : sizes) {
     for (size_t at = 0; at <= size; ++at) {
       std::string s(size, 'x');
       if (at < size) s[at] = '\n';
+      const size_t second = at + 70;
+      if (second < size) s[second] = '\n';
       for (size_t from = 0; from <= size; ++from) {
-        const size_t expected = at < size && at >= from ? at : size;
+        const char* hit = static_cast<const char*>(std::memchr(s.data() + from, '\n', size - from));
+        const size_t expected = hit == nullptr ? size : static_cast<size_t>(hit - s.data());
         ASSERT_EQ(FindNewline(s, from), expected) << size << " " << at << " " << from;
       }
     }
