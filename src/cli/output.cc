@@ -39,42 +39,38 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return n;
 }
 
-// The end of the run of bytes from `i` that a JSON string takes as they
-// are (printable ASCII but '"' and '\\'): sixteen at a time, the last few
-// copied into a block padded with a plain byte (most values are shorter
-// than sixteen bytes, and a loop per byte cost more than the string's
-// escaping). In a signed compare, 8-bit bytes are below 0x20 too.
-size_t PlainRunEnd(std::string_view s, size_t i) {
 #ifdef __SSE2__
-  const __m128i space = _mm_set1_epi8(0x20);
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  auto first_care = [&](const char* p) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i care =
-        _mm_or_si128(_mm_cmpgt_epi8(space, v), _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(care));
-    return mask == 0 ? 16u : static_cast<unsigned>(__builtin_ctz(mask));
-  };
-  for (; i + 16 <= s.size(); i += 16) {
-    const unsigned at = first_care(s.data() + i);
-    if (at < 16) return i + at;
+// Sixteen bytes with the first `n` (< 16) from `p` and a plain byte after
+// them, without reading past p + n: two overlapping loads of a fixed size
+// rather than a copy loop or a library call of variable length.
+__m128i LoadTail(const char* p, size_t n) {
+  alignas(16) char block[16];
+  std::memset(block, 'a', sizeof(block));
+  if (n >= 8) {
+    std::memcpy(block, p, 8);
+    std::memcpy(block + n - 8, p + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(block, p, 4);
+    std::memcpy(block + n - 4, p + n - 4, 4);
+  } else if (n > 0) {
+    block[0] = p[0];
+    block[n / 2] = p[n / 2];
+    block[n - 1] = p[n - 1];
   }
-  if (i < s.size()) {
-    char block[16];
-    std::memset(block, 'a', sizeof(block));
-    std::memcpy(block, s.data() + i, s.size() - i);
-    return i + std::min<size_t>(first_care(block), s.size() - i);
-  }
-  return i;
-#else
-  for (; i < s.size(); ++i) {
-    const auto d = static_cast<unsigned char>(s[i]);
-    if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
-  }
-  return i;
-#endif
+  return _mm_load_si128(reinterpret_cast<const __m128i*>(block));
 }
+
+// The index of the first byte in `v` that a JSON string cannot take as it
+// is (a control byte, '"' or '\\'; in a signed compare, 8-bit bytes are
+// below 0x20 too), or 16.
+unsigned FirstSpecial(__m128i v) {
+  const __m128i care =
+      _mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(0x20), v),
+                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+  const auto mask = static_cast<unsigned>(_mm_movemask_epi8(care));
+  return mask == 0 ? 16u : static_cast<unsigned>(__builtin_ctz(mask));
+}
+#endif
 
 // Writes JSON through a raw pointer into a scratch buffer with room for the
 // worst case, so that each key and value is one inline copy rather than a
@@ -86,8 +82,8 @@ class JsonWriter {
  public:
   JsonWriter(std::string* out, size_t bound) : out_(out) {
     Scratch& scratch = ThreadScratch();
-    if (scratch.size < bound) {
-      scratch.size = std::max(bound, 2 * scratch.size);
+    if (scratch.size < bound + kSlack) {
+      scratch.size = std::max(bound + kSlack, 2 * scratch.size);
       scratch.bytes = std::make_unique_for_overwrite<char[]>(scratch.size);
     }
     begin_ = p_ = scratch.bytes.get();
@@ -116,9 +112,7 @@ class JsonWriter {
     while (i < s.size()) {
       auto c = static_cast<unsigned char>(s[i]);
       if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-        const size_t j = PlainRunEnd(s, i + 1);
-        Raw(s.substr(i, j - i));
-        i = j;
+        i = CopyPlainRun(s, i);
         continue;
       }
       ++i;
@@ -183,6 +177,45 @@ class JsonWriter {
   }
 
  private:
+  // Room past the bound for CopyPlainRun's last sixteen-byte store.
+  static constexpr size_t kSlack = 16;
+
+  // Copies the run of bytes from s[i] that a JSON string takes as they are
+  // (printable ASCII but '"' and '\\') and returns where it ends. Sixteen
+  // bytes are tested and stored at a time, the store running past the run
+  // (into the room the bound and kSlack leave), which the next write
+  // covers: no second pass and no library copy per run.
+  size_t CopyPlainRun(std::string_view s, size_t i) {
+#ifdef __SSE2__
+    for (; i + 16 <= s.size(); i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p_), v);
+      const unsigned at = FirstSpecial(v);
+      if (at < 16) {
+        p_ += at;
+        return i + at;
+      }
+      p_ += 16;
+    }
+    if (i < s.size()) {
+      const size_t rest = s.size() - i;
+      const __m128i v = LoadTail(s.data() + i, rest);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p_), v);
+      const size_t at = std::min<size_t>(FirstSpecial(v), rest);
+      p_ += at;
+      return i + at;
+    }
+    return i;
+#else
+    for (; i < s.size(); ++i) {
+      const auto d = static_cast<unsigned char>(s[i]);
+      if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+      *p_++ = s[i];
+    }
+    return i;
+#endif
+  }
+
   struct Scratch {
     std::unique_ptr<char[]> bytes;
     size_t size = 0;
