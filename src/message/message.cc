@@ -26,8 +26,30 @@ size_t NormalizeLineEndings(std::string_view in, std::string* out) {
 #ifdef __SSE2__
   // Sixteen bytes at a time: each block is stored whole, and the write
   // position moves on only past its bytes before the first CR. The output
-  // never runs ahead of the input, so a whole block always fits.
+  // never runs ahead of the input, so a whole block always fits. Four
+  // blocks go at once, so that a CRLF text takes about one step a line
+  // rather than a varying count of sixteen-byte steps, whose ending branch
+  // was mispredicted about once a line.
   const __m128i cr = _mm_set1_epi8('\r');
+  while (end - p >= 64) {
+    __m128i block[4];
+    uint64_t mask = 0;
+    for (int b = 0; b < 4; ++b) {
+      block[b] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * b));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 16 * b), block[b]);
+      mask |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block[b], cr)))) << (16 * b);
+    }
+    if (mask == 0) {
+      p += 64;
+      o += 64;
+      continue;
+    }
+    const auto k = static_cast<size_t>(__builtin_ctzll(mask));
+    o += k;
+    *o++ = '\n';
+    p += k + 1;
+    if (p < end && *p == '\n') ++p;
+  }
   while (end - p >= 16) {
     const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(o), block);

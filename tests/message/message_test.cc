@@ -84,18 +84,19 @@ TEST(Message, LineEndingsDoNotChangeTheResult) {
   }
 }
 
-// Line endings are rewritten sixteen bytes at a time, then byte by byte:
-// CRLF and lone CR at every offset around those steps, back to back, and
-// as the last byte, must all become one LF.
+// Line endings are rewritten 64 bytes at a time, then sixteen, then byte
+// by byte: CRLF and lone CR at every offset around those steps, back to
+// back, and as the last byte, must all become one LF.
 TEST(Message, LineEndingsAreNormalizedAtEveryOffset) {
+  constexpr size_t kRun = 150;
   for (std::string eol : {"\r\n", "\r", "\r\r\n", "\r\n\r"}) {
-    for (size_t at = 0; at <= 40; ++at) {
-      std::string raw = "Subject: s\r\n\r\n" + std::string(at, 'x') + eol + std::string(40 - at, 'y') + "\r";
+    for (size_t at = 0; at <= kRun; ++at) {
+      std::string raw = "Subject: s\r\n\r\n" + std::string(at, 'x') + eol + std::string(kRun - at, 'y') + "\r";
       std::string expected = "Subject: s\n\n" + std::string(at, 'x');
       for (size_t i = 0; i < eol.size(); ++i) {
         if (eol[i] == '\r') expected += '\n';  // an LF right after a CR belongs to it
       }
-      expected += std::string(40 - at, 'y') + "\n";
+      expected += std::string(kRun - at, 'y') + "\n";
       Message m;
       m.Parse(raw);
       ASSERT_EQ(m.bytes(), expected) << "eol " << eol.size() << " at " << at;
