@@ -101,15 +101,31 @@ size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from
   const __m128i last_v = _mm_set1_epi8(last);
   const __m128i fold_first = _mm_set1_epi8(first_letter ? 0x20 : 0);
   const __m128i fold_last = _mm_set1_epi8(last_letter ? 0x20 : 0);
-  for (; pos + 16 <= last_start + 1; pos += 16) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + pos));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + pos + n - 1));
+  auto candidates_at = [&](size_t at) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + at));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + at + n - 1));
     const __m128i eq = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(a, fold_first), first_v),
                                      _mm_cmpeq_epi8(_mm_or_si128(b, fold_last), last_v));
-    for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(eq)); mask != 0; mask &= mask - 1) {
-      const size_t candidate = pos + static_cast<size_t>(__builtin_ctz(mask));
-      if (matches_at(candidate)) return candidate;
+    return static_cast<unsigned>(_mm_movemask_epi8(eq));
+  };
+  if (last_start + 1 - from >= 16) {
+    for (; pos + 16 <= last_start + 1; pos += 16) {
+      for (unsigned mask = candidates_at(pos); mask != 0; mask &= mask - 1) {
+        const size_t candidate = pos + static_cast<size_t>(__builtin_ctz(mask));
+        if (matches_at(candidate)) return candidate;
+      }
     }
+    // The last positions: one more block, ending at the last start and
+    // overlapping the previous one (whose positions are masked out), in
+    // place of a byte-by-byte tail.
+    if (pos <= last_start) {
+      const size_t at = last_start + 1 - 16;
+      for (unsigned mask = candidates_at(at) >> (pos - at) << (pos - at); mask != 0; mask &= mask - 1) {
+        const size_t candidate = at + static_cast<size_t>(__builtin_ctz(mask));
+        if (matches_at(candidate)) return candidate;
+      }
+    }
+    return std::string_view::npos;
   }
 #endif
   for (; pos <= last_start; ++pos) {

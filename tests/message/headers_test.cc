@@ -135,8 +135,10 @@ TEST(Headers, FindNewlineAgreesWithMemchr) {
   EXPECT_EQ(FindNewline("a\nb\nc", 2), 3u);
 }
 
-// FindIgnoreCase checks sixteen positions at a time, then one by one: it
-// must agree with a plain search for needles and matches at every offset,
+// FindIgnoreCase checks sixteen positions at a time, the last ones in a
+// block that overlaps the one before, and one by one when fewer than
+// sixteen remain: it must agree with a plain search for needles and
+// matches at every offset and from every start around them,
 // letters and other bytes at the needle's ends, and 8-bit bytes (which have
 // no case).
 TEST(Headers, FindIgnoreCaseAgreesWithAPlainSearch) {
@@ -151,14 +153,14 @@ TEST(Headers, FindIgnoreCaseAgreesWithAPlainSearch) {
   };
   const std::string_view needles[] = {"user unknown", "a", "@x", "5.1.1 ", "[bounce]", "\xE9t\xE9", "\x60", "ab"};
   for (std::string_view needle : needles) {
-    for (size_t size = 0; size <= 48; ++size) {
-      for (size_t at = 0; at + needle.size() <= size; at += 3) {
+    for (size_t size = 0; size <= 64; ++size) {
+      for (size_t at = 0; at + needle.size() <= size; ++at) {
         std::string hay(size, 'q');
         for (size_t k = 0; k < size; k += 5) hay[k] = '@';  // '@' is '`' with the case bit: no false match
         std::string upper(needle);
         for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
         hay.replace(at, needle.size(), at % 2 ? upper : std::string(needle));
-        for (size_t from : {size_t{0}, at, at + 1}) {
+        for (size_t from : {size_t{0}, at > 0 ? at - 1 : 0, at, at + 1, at + 2, size}) {
           ASSERT_EQ(FindIgnoreCase(hay, needle, from), plain(hay, needle, from))
               << "needle " << needle << " size " << size << " at " << at << " from " << from;
         }
