@@ -192,24 +192,28 @@ TEST(Headers, NameKeyIsTheSameForNamesEqualIgnoringCase) {
 // before the colon or without; a name broken by a blank, an 8-bit byte or
 // DEL is no field, and neither is a line of name bytes with no colon.
 TEST(Headers, FieldNamesOfEveryLengthAreRead) {
-  for (size_t n = 1; n <= 40; ++n) {
-    const std::string name = std::string(n - 1, 'X') + "-";
-    for (std::string_view gap : {"", " ", " \t "}) {
-      const std::string text = "First: 1\n" + name + std::string(gap) + ": value\n\nbody";
-      auto fields = Scan(text);
-      ASSERT_EQ(fields.size(), 2u) << n << " gap " << gap.size();
-      EXPECT_EQ(fields[1].name, name);
-      EXPECT_EQ(fields[1].value, "value");
+  // A long body lets the name test read its first 32 bytes at once; a short
+  // one leaves too few bytes in the text for that.
+  for (const std::string& body : {std::string("body"), std::string(80, 'b')}) {
+    for (size_t n = 1; n <= 40; ++n) {
+      const std::string name = std::string(n - 1, 'X') + "-";
+      for (std::string_view gap : {"", " ", " \t "}) {
+        const std::string text = "First: 1\n" + name + std::string(gap) + ": value\n\n" + body;
+        auto fields = Scan(text);
+        ASSERT_EQ(fields.size(), 2u) << n << " gap " << gap.size();
+        EXPECT_EQ(fields[1].name, name);
+        EXPECT_EQ(fields[1].value, "value");
+      }
+      for (std::string_view bad : {" ", "\x80", "\x7F"}) {
+        std::string broken = name;
+        broken.insert(n / 2, bad);
+        const std::string text = "First: 1\n" + broken + ": value\n\n" + body;
+        auto fields = Scan(text);
+        EXPECT_EQ(fields.size(), 1u) << n << " bad " << static_cast<int>(bad[0]);
+      }
+      const std::string text = "First: 1\n" + name + name + "\n\n" + body;
+      EXPECT_EQ(Scan(text).size(), 1u) << n;
     }
-    for (std::string_view bad : {" ", "\x80", "\x7F"}) {
-      std::string broken = name;
-      broken.insert(n / 2, bad);
-      const std::string text = "First: 1\n" + broken + ": value\n\nbody";
-      auto fields = Scan(text);
-      EXPECT_EQ(fields.size(), 1u) << n << " bad " << static_cast<int>(bad[0]);
-    }
-    const std::string text = "First: 1\n" + name + name + "\n\nbody";
-    EXPECT_EQ(Scan(text).size(), 1u) << n;
   }
 }
 
