@@ -32,12 +32,11 @@ size_t NormalizeLineEndings(std::string_view in, std::string* out) {
   // was mispredicted about once a line.
   const __m128i cr = _mm_set1_epi8('\r');
   while (end - p >= 64) {
-    __m128i block[4];
     uint64_t mask = 0;
-    for (int b = 0; b < 4; ++b) {
-      block[b] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * b));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 16 * b), block[b]);
-      mask |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block[b], cr)))) << (16 * b);
+    for (size_t b = 0; b < 4; ++b) {
+      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * b));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 16 * b), block);
+      mask |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, cr)))) << (16 * b);
     }
     if (mask == 0) {
       p += 64;
