@@ -31,39 +31,28 @@ size_t NormalizeLineEndings(std::string_view in, std::string* out) {
   // rather than a varying count of sixteen-byte steps, whose ending branch
   // was mispredicted about once a line.
   const __m128i cr = _mm_set1_epi8('\r');
-  while (end - p >= 64) {
+  // Stores `blocks` sixteen-byte blocks from p at o, then moves both past
+  // them, or past the first CR (written as LF, with an LF after it dropped).
+  auto step = [&](size_t blocks) {
     uint64_t mask = 0;
-    for (size_t b = 0; b < 4; ++b) {
+    for (size_t b = 0; b < blocks; ++b) {
       const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * b));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 16 * b), block);
       mask |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, cr)))) << (16 * b);
     }
     if (mask == 0) {
-      p += 64;
-      o += 64;
-      continue;
+      p += 16 * blocks;
+      o += 16 * blocks;
+      return;
     }
     const auto k = static_cast<size_t>(__builtin_ctzll(mask));
     o += k;
     *o++ = '\n';
     p += k + 1;
     if (p < end && *p == '\n') ++p;
-  }
-  while (end - p >= 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(o), block);
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, cr)));
-    if (mask == 0) {
-      p += 16;
-      o += 16;
-      continue;
-    }
-    const auto k = static_cast<size_t>(__builtin_ctz(mask));
-    o += k;
-    *o++ = '\n';
-    p += k + 1;
-    if (p < end && *p == '\n') ++p;
-  }
+  };
+  while (end - p >= 64) step(4);
+  while (end - p >= 16) step(1);
 #endif
   while (p < end) {
     if (*p == '\r') {
