@@ -162,22 +162,33 @@ std::string Unfold(std::string_view raw) {
   return out;
 }
 
-std::string DecodeEncodedWords(std::string_view unfolded) {
-  if (unfolded.find("=?") == std::string_view::npos) return ToUtf8(unfolded, {});
+namespace {
+
+// `s` as UTF-8, moved through when it is that already (ToUtf8 undeclared).
+std::string Utf8Of(std::string s) {
+  std::string storage;
+  if (ToUtf8(s, {}, &storage).data() == s.data()) return s;
+  return storage;
+}
+
+}  // namespace
+
+std::string DecodeEncodedWords(std::string unfolded) {
+  if (unfolded.find("=?") == std::string::npos) return Utf8Of(std::move(unfolded));
   static std::once_flag once;
   std::call_once(once, [] { g_mime_init(); });
   // GMime opens a converter for each encoded word's charset and closes it:
   // keep one open so that glibc does not unload and reload the module.
-  for (size_t at = unfolded.find("=?"); at != std::string_view::npos; at = unfolded.find("=?", at + 2)) {
-    const size_t end = FindFirstOf(unfolded, "?*", at + 2);
-    if (end != std::string_view::npos) KeepCharsetLoaded(unfolded.substr(at + 2, end - at - 2));
+  const std::string_view view = unfolded;
+  for (size_t at = view.find("=?"); at != std::string_view::npos; at = view.find("=?", at + 2)) {
+    const size_t end = FindFirstOf(view, "?*", at + 2);
+    if (end != std::string_view::npos) KeepCharsetLoaded(view.substr(at + 2, end - at - 2));
   }
-  std::string input(unfolded);
-  char* decoded = g_mime_utils_header_decode_text(nullptr, input.c_str());
-  if (decoded == nullptr) return ToUtf8(unfolded, {});
+  char* decoded = g_mime_utils_header_decode_text(nullptr, unfolded.c_str());
+  if (decoded == nullptr) return Utf8Of(std::move(unfolded));
   std::string out(decoded);
   g_free(decoded);
-  return ToUtf8(out, {});
+  return Utf8Of(std::move(out));
 }
 
 std::string HeaderBlock::Unfolded(std::string_view name) const {

@@ -70,7 +70,7 @@ using FieldGroup = HeaderBlock;
 std::string Unfold(std::string_view raw);
 // Decodes RFC 2047 encoded words (any charset) to UTF-8 through GMime; text
 // that is not valid UTF-8 is converted as the message layer does for bodies.
-std::string DecodeEncodedWords(std::string_view unfolded);
+std::string DecodeEncodedWords(std::string unfolded);
 
 // Result of scanning one header section.
 struct HeaderScan {
