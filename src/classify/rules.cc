@@ -153,8 +153,7 @@ std::string NormalizeDiagnostic(std::string_view text) {
     }
 #endif
     while (p < end && !kSpecial.special[static_cast<unsigned char>(*p)]) {
-      const char c = *p++;
-      *o++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+      *o++ = message::LowerAscii(*p++);
     }
     if (p == end) break;
     if (*p == '@') {
