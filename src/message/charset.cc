@@ -1,5 +1,7 @@
 #include "message/charset.h"
 
+#include <utility>
+
 #include <iconv.h>
 
 #include <cerrno>
@@ -266,9 +268,13 @@ std::string_view ToUtf8(std::string_view bytes, std::string_view charset, std::s
 
 std::string ToUtf8(std::string_view bytes, std::string_view charset) {
   std::string storage;
-  const std::string_view text = ToUtf8(bytes, charset, &storage);
-  if (text.data() == storage.data()) return storage;
-  return std::string(text);
+  return TakeText(ToUtf8(bytes, charset, &storage), &storage);
+}
+
+std::string TakeText(std::string_view text, std::string* storage) {
+  if (text.data() != storage->data()) return std::string(text);
+  storage->resize(text.size());
+  return std::move(*storage);
 }
 
 }  // namespace rebound::message

@@ -20,6 +20,9 @@ std::string ToUtf8(std::string_view bytes, std::string_view charset);
 // The same, without a copy when `bytes` are already that text: returns
 // `bytes` itself then, else the conversion, written into *storage.
 std::string_view ToUtf8(std::string_view bytes, std::string_view charset, std::string* storage);
+// The text such a view form returned, owned: *storage itself (cut to the
+// view) when the view lies at its start, else a copy of the view.
+std::string TakeText(std::string_view text, std::string* storage);
 
 // Keeps a converter from `charset` (as another library would name it to
 // iconv) open on this thread for the life of the thread. glibc unloads a

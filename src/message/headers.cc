@@ -164,11 +164,11 @@ std::string Unfold(std::string_view raw) {
 
 namespace {
 
-// `s` as UTF-8, moved through when it is that already (ToUtf8 undeclared).
+// `s` as UTF-8 (ToUtf8 undeclared), moved through when it is that already.
 std::string Utf8Of(std::string s) {
   std::string storage;
-  if (ToUtf8(s, {}, &storage).data() == s.data()) return s;
-  return storage;
+  const std::string_view text = ToUtf8(s, {}, &storage);
+  return text.data() == s.data() ? TakeText(text, &s) : TakeText(text, &storage);
 }
 
 }  // namespace

@@ -593,10 +593,7 @@ std::string_view Message::MainText() const {
 
 std::string Message::DecodedText(const Part& part) const {
   std::string storage;
-  const std::string_view text = DecodedText(part, &storage);
-  if (text.data() != storage.data()) return std::string(text);
-  storage.resize(text.size());
-  return storage;
+  return TakeText(DecodedText(part, &storage), &storage);
 }
 
 std::string_view Message::DecodedText(const Part& part, std::string* storage) const {
