@@ -109,23 +109,19 @@ size_t FindIgnoreCase(std::string_view hay, std::string_view needle, size_t from
     return static_cast<unsigned>(_mm_movemask_epi8(eq));
   };
   if (last_start + 1 - from >= 16) {
-    for (; pos + 16 <= last_start + 1; pos += 16) {
-      for (unsigned mask = candidates_at(pos); mask != 0; mask &= mask - 1) {
-        const size_t candidate = pos + static_cast<size_t>(__builtin_ctz(mask));
-        if (matches_at(candidate)) return candidate;
-      }
-    }
-    // The last positions: one more block, ending at the last start and
-    // overlapping the previous one (whose positions are masked out), in
-    // place of a byte-by-byte tail.
-    if (pos <= last_start) {
-      const size_t at = last_start + 1 - 16;
+    // Blocks of sixteen positions; the last one ends at the last start and
+    // overlaps the one before, whose positions are masked out (in place of
+    // a byte-by-byte tail).
+    const size_t last_block = last_start + 1 - 16;
+    while (true) {
+      const size_t at = std::min(pos, last_block);
       for (unsigned mask = candidates_at(at) >> (pos - at) << (pos - at); mask != 0; mask &= mask - 1) {
         const size_t candidate = at + static_cast<size_t>(__builtin_ctz(mask));
         if (matches_at(candidate)) return candidate;
       }
+      if (at == last_block) return std::string_view::npos;
+      pos += 16;
     }
-    return std::string_view::npos;
   }
 #endif
   for (; pos <= last_start; ++pos) {
