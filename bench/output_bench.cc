@@ -4,8 +4,8 @@
 
 #include <memory>
 
+#include "app/verdict_output.h"
 #include "classify/classifier.h"
-#include "cli/output.h"
 #include "corpus.h"
 
 namespace rebound::bench {
@@ -25,7 +25,7 @@ void BM_JsonRecords(benchmark::State& state) {
   for (auto _ : state) {
     out.clear();
     for (const classify::Verdict& v : verdicts) {
-      cli::AppendJson(v, file, &out);
+      app::AppendJson(v, file, &out);
       out.push_back('\n');
     }
     benchmark::DoNotOptimize(out.data());

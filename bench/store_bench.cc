@@ -36,8 +36,8 @@ Fixture& Eligibility1M() {
     for (int i = 0; i < 1000000; ++i) f.contacts.push_back("contact" + std::to_string(i) + "@example.org");
     f.store->Begin(&error);
     for (int i = 0; i < 1000000; i += 10) {
-      store::Suppression s{a.id, f.contacts[i], i % 20 == 0 ? "complaint" : "hard_bounce",
-                           i % 20 == 0 ? "" : "UNKNOWN_USER", 0};
+      store::Suppression s{
+          a.id, f.contacts[i], i % 20 == 0 ? "complaint" : "hard_bounce", i % 20 == 0 ? "" : "UNKNOWN_USER", 0, ""};
       f.store->PutSuppression(s, 0, &error);
     }
     f.store->Commit(&error);

@@ -3,11 +3,15 @@
 #include <cstdio>
 #include <string>
 
+#include "app/verdict_output.h"
 #include "cli/commands.h"
-#include "cli/output.h"
 #include "message/reader.h"
 
 namespace rebound::cli {
+
+using app::AppendHuman;
+using app::AppendJson;
+using app::AppendReplyJson;
 
 int RunClassify(const classify::Classifier& classifier, const ClassifyArgs& args) {
   bool human =

@@ -66,17 +66,31 @@ int RunContactShow(const StoreArgs& args, const std::string& account, const std:
 int RunUnbounce(const StoreArgs& args, const std::string& account, const std::string& address, const std::string& by,
                 const std::string& why, bool confirm);
 int RunSuppressions(const StoreArgs& args, const std::string& account, bool csv);
+// A manual suppression (or, with `remove`, the removal of any suppression
+// of the account, audited like an unbounce).
+int RunSuppress(const StoreArgs& args, const std::string& account, const std::string& address, const std::string& by,
+                const std::string& why, bool remove, bool confirm);
 int RunGlobalList(const StoreArgs& args);
 int RunGlobalClear(const StoreArgs& args, const std::string& address, const std::string& operator_name,
                    const std::string& why);
 int RunPendingExpire(const StoreArgs& args);
 int RunEligibility(const StoreArgs& args, const std::string& account, const std::string& path);
 
+// API keys: the key is printed once, alone on the last line of standard
+// output. `operator_key` makes (or names) an operator key instead of an
+// account's.
+int RunApiKeyCreate(const StoreArgs& args, const std::string& account, bool operator_key, const std::string& scope,
+                    const std::string& name);
+int RunApiKeyList(const StoreArgs& args, const std::string& account, bool operator_keys);
+int RunApiKeyRevoke(const StoreArgs& args, const std::string& account, bool operator_key, int64_t id);
+
 struct ServeArgs {
   std::string config;                  // TOML file; empty: defaults
   std::vector<std::string> overrides;  // "dotted.key=value"
 };
-// Serves until SIGINT or SIGTERM; 2 on a bad configuration.
+// Serves (the bounce receiver, the HTTP API, the background workers, each
+// switchable in the configuration) until SIGINT or SIGTERM; 2 on a bad
+// configuration.
 int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args);
 struct SendArgs {
   bool retry = false;  // deliver the PENDING sends that are due instead
@@ -87,6 +101,9 @@ struct SendArgs {
   std::string to_file;  // one address per line, or -
 };
 int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const SendArgs& send);
+
+// Prints the OpenAPI document of the HTTP API.
+int RunOpenApi();
 
 // what: "address" (value: a send id) or "check" (value: an address; exit 1
 // when it does not verify).

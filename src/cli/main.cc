@@ -122,6 +122,52 @@ int Main(int argc, char** argv) {
   suppressions_export->add_option("account", name, "account name")->required();
   AddStoreOptions(suppressions_export, &store_args);
 
+  CLI::App* suppressions_add = suppressions->add_subcommand("add", "suppress a contact by hand, with a reason");
+  suppressions_add->add_option("account", name, "account name")->required();
+  suppressions_add->add_option("address", address, "email address")->required();
+  suppressions_add->add_option("--by", by, "who asks for it")->required();
+  suppressions_add->add_option("--why", why, "why")->required();
+  AddStoreOptions(suppressions_add, &store_args);
+  CLI::App* suppressions_remove =
+      suppressions->add_subcommand("remove", "lift a suppression of the account (audited like an unbounce)");
+  suppressions_remove->add_option("account", name, "account name")->required();
+  suppressions_remove->add_option("address", address, "email address")->required();
+  suppressions_remove->add_option("--by", by, "who asks for it")->required();
+  suppressions_remove->add_option("--why", why, "why")->required();
+  suppressions_remove->add_flag("--confirm", confirm, "confirm lifting an UNKNOWN_USER or MAILBOX_FULL bounce");
+  AddStoreOptions(suppressions_remove, &store_args);
+
+  std::string scope = "write";
+  std::string key_name;
+  bool operator_key = false;
+  int64_t key_id = 0;
+  CLI::App* apikey = app.add_subcommand("apikey", "API keys of an account, or of the platform's operators");
+  apikey->require_subcommand(1);
+  CLI::App* apikey_create = apikey->add_subcommand("create", "create a key; it is printed once, on the last line");
+  apikey_create->add_option("account", name, "account name (not with --operator)");
+  apikey_create->add_option("--scope", scope, "read or write")
+      ->check(CLI::IsMember({"read", "write"}))
+      ->capture_default_str();
+  apikey_create->add_option("--name", key_name, "what the key is for");
+  apikey_create->add_flag("--operator", operator_key, "an operator key (cross-account resources)");
+  AddStoreOptions(apikey_create, &store_args);
+  CLI::App* apikey_list = apikey->add_subcommand("list", "list keys: prefix, name, scope, last used");
+  apikey_list->add_option("account", name, "account name (not with --operator)");
+  apikey_list->add_flag("--operator", operator_key, "the operator keys");
+  AddStoreOptions(apikey_list, &store_args);
+  CLI::App* apikey_revoke = apikey->add_subcommand("revoke", "revoke a key");
+  apikey_revoke->add_option("account", name, "account name (not with --operator)");
+  apikey_revoke->add_option("id", key_id, "key id (from apikey list)")->required();
+  apikey_revoke->add_flag("--operator", operator_key, "an operator key");
+  AddStoreOptions(apikey_revoke, &store_args);
+  for (CLI::App* sub : {apikey_create, apikey_list, apikey_revoke}) {
+    sub->callback([&, sub] {
+      if (operator_key == !name.empty()) {
+        throw CLI::ValidationError(sub->get_name(), "name an account, or give --operator");
+      }
+    });
+  }
+
   CLI::App* global = app.add_subcommand("global", "globally bounced addresses (operators)");
   global->require_subcommand(1);
   CLI::App* global_list = global->add_subcommand("list", "list globally bounced addresses");
@@ -144,7 +190,8 @@ int Main(int argc, char** argv) {
 
   rebound::cli::ServeArgs serve_args;
   std::string verp_value;
-  CLI::App* serve = app.add_subcommand("serve", "receive bounces over SMTP or LMTP for the bounce domain");
+  CLI::App* serve = app.add_subcommand(
+      "serve", "serve the HTTP API and receive bounces over SMTP or LMTP (see docs/configuration.md)");
   serve->add_option("--config", serve_args.config, "TOML configuration file (docs/configuration.md)");
   serve->add_option("--set", serve_args.overrides, "override a configuration key: dotted.key=value");
   CLI::App* verp = app.add_subcommand("verp", "signed VERP return paths");
@@ -157,6 +204,8 @@ int Main(int argc, char** argv) {
     sub->add_option("--config", serve_args.config, "TOML configuration file");
     sub->add_option("--set", serve_args.overrides, "override a configuration key: dotted.key=value");
   }
+
+  CLI::App* openapi = app.add_subcommand("openapi", "print the OpenAPI 3.1 document of the HTTP API");
 
   rebound::cli::SendArgs send_args;
   CLI::App* send = app.add_subcommand("send", "send a marketing email, one message per eligible contact");
@@ -184,11 +233,17 @@ int Main(int argc, char** argv) {
   if (*unbounce) return RunUnbounce(store_args, name, address, by, why, confirm);
   if (*suppressions_list) return RunSuppressions(store_args, name, false);
   if (*suppressions_export) return RunSuppressions(store_args, name, true);
+  if (*suppressions_add) return RunSuppress(store_args, name, address, by, why, false, false);
+  if (*suppressions_remove) return RunSuppress(store_args, name, address, by, why, true, confirm);
+  if (*apikey_create) return RunApiKeyCreate(store_args, name, operator_key, scope, key_name);
+  if (*apikey_list) return RunApiKeyList(store_args, name, operator_key);
+  if (*apikey_revoke) return RunApiKeyRevoke(store_args, name, operator_key, key_id);
   if (*global_list) return RunGlobalList(store_args);
   if (*global_clear) return RunGlobalClear(store_args, address, operator_name, why);
   if (*pending_expire) return RunPendingExpire(store_args);
   if (*eligibility) return RunEligibility(store_args, name, path);
   if (*serve) return RunServe(options, serve_args);
+  if (*openapi) return RunOpenApi();
   if (*verp_address) return RunVerp(serve_args, "address", verp_value);
   if (*verp_check) return RunVerp(serve_args, "check", verp_value);
 

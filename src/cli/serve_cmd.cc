@@ -1,12 +1,20 @@
-// `rebound serve` (the bounce receiver) and `rebound verp` (return paths).
+// `rebound serve` (the bounce receiver, the HTTP API and the background
+// workers), `rebound send`, `rebound verp` (return paths) and `rebound
+// openapi`.
 #include <csignal>
 #include <cstdio>
 #include <thread>
 
+#include "app/app.h"
+#include "app/secrets.h"
 #include "cli/commands.h"
 #include "config/config.h"
 #include "delivery/sender.h"
+#include "http/openapi.h"
+#include "http/server.h"
 #include "intake/receiver.h"
+
+#include <fmt/format.h>
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -45,131 +53,239 @@ void SetUpLogging(const std::string& level) {
   logger->flush_on(spdlog::level::info);
 }
 
+// What the application needs from the configuration.
+bool MakeAppOptions(const config::Config& c, bool need_signer, app::AppOptions* o) {
+  o->database = c.database;
+  o->max_connections = c.database_pool;
+  o->policy = c.policy;
+  o->sender.helo = c.helo_name;
+  o->sender.timeout_seconds = c.smtp_timeout_seconds;
+  o->sender.concurrency_per_destination = c.concurrency_per_destination;
+  o->sender.relay = c.relay;
+  for (const config::Route& r : c.routes) o->sender.routes.emplace_back(r.domain, r.host);
+  o->sender.message_id_domain = c.bounce_domain.empty() ? "localhost" : c.bounce_domain;
+  o->sender.tls = c.tls;
+  if (!c.bounce_domain.empty() || need_signer) {
+    delivery::VerpSigner signer;
+    if (!MakeSigner(c, &signer)) return false;
+    o->signer = std::move(signer);
+  }
+  o->webhooks.timeout_seconds = c.webhook_timeout_seconds;
+  o->webhooks.concurrency = c.webhook_concurrency;
+  o->webhooks.retry_base_seconds = c.webhook_retry_base_seconds;
+  o->webhooks.retry_max_seconds = c.webhook_retry_max_seconds;
+  o->webhooks.give_up_after = c.webhook_give_up_hours * 3600;
+  o->webhooks.lease_seconds = c.webhook_lease_seconds;
+  o->webhooks.allow_private_targets = c.webhook_allow_private_targets;
+  return true;
+}
+
+// The key that seals secrets: configured, or a key file beside the
+// process (made once) so that a first `rebound serve` just works.
+bool LoadKey(config::Config* c, std::string* key, std::string* note) {
+  if (c->secrets_key.empty() && c->secrets_key_file.empty()) {
+    c->secrets_key_file = "rebound.key";
+    *note = "secrets sealed with the key in ./rebound.key (set secrets.key_file in production)";
+  }
+  std::string text;
+  std::string error;
+  if (!config::LoadSecretsKey(*c, &text, &error) || !app::ParseSecretKey(text, key, &error)) {
+    std::fprintf(stderr, "rebound: %s\n", error.c_str());
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
   config::Config c;
   if (!LoadConfig(args.config, args.overrides, &c)) return 2;
-  delivery::VerpSigner signer;
-  if (!MakeSigner(c, &signer)) return 2;
+  if (!c.receiver_enabled && c.http.listen.empty()) {
+    std::fprintf(stderr, "rebound: nothing to serve: the receiver is off and http.listen is not set\n");
+    return 2;
+  }
+  app::AppOptions options;
+  if (!MakeAppOptions(c, c.receiver_enabled, &options)) return 2;
+  std::string key_note;
+  if (!LoadKey(&c, &options.secrets_key, &key_note)) return 2;
   SetUpLogging(c.log_level);
-  classify::ClassifierOptions options = base;
-  options.limits = c.limits;
+  classify::ClassifierOptions classifier_options = base;
+  classifier_options.limits = c.limits;
   std::string error;
-  auto classifier = classify::Classifier::Create(options, &error);
+  auto classifier = classify::Classifier::Create(classifier_options, &error);
   if (!classifier) {
     std::fprintf(stderr, "rebound: %s\n", error.c_str());
     return 2;
   }
-  intake::ReceiverOptions ro;
-  ro.listen = c.listen;
-  ro.lmtp = c.protocol == "lmtp";
-  ro.hostname = c.bounce_domain;
-  ro.max_message_bytes = c.receiver_max_message_bytes;
-  ro.max_connections = c.receiver_max_connections;
-  ro.timeout_seconds = c.receiver_timeout_seconds;
-  ro.database = c.database;
-  ro.policy = c.policy;
-
-  // Signals are taken by one thread, which stops the receiver.
+  // Signals are taken by one thread, which stops everything.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  intake::Receiver receiver(ro, signer, classifier.get());
-  if (!receiver.Start(&error)) {
+  std::unique_ptr<app::App> application = app::App::Create(classifier.get(), options, &error);
+  if (!application) {
     std::fprintf(stderr, "rebound: %s\n", error.c_str());
     return 1;
   }
-  spdlog::info("serving {} on {} (port {}) for {}, database {}", ro.lmtp ? "LMTP" : "SMTP", ro.listen, receiver.port(),
-               c.bounce_domain, c.database);
-  std::thread waiter([&] {
+  std::unique_ptr<intake::Receiver> receiver;
+  if (c.receiver_enabled) {
+    intake::ReceiverOptions ro;
+    ro.listen = c.listen;
+    ro.lmtp = c.protocol == "lmtp";
+    ro.hostname = c.bounce_domain;
+    ro.max_message_bytes = c.receiver_max_message_bytes;
+    ro.max_connections = c.receiver_max_connections;
+    ro.timeout_seconds = c.receiver_timeout_seconds;
+    ro.database = c.database;
+    app::App* a = application.get();
+    ro.on_stored = [a] { a->Nudge(); };
+    receiver = std::make_unique<intake::Receiver>(ro, *options.signer);
+    if (!receiver->Start(&error)) {
+      std::fprintf(stderr, "rebound: %s\n", error.c_str());
+      return 1;
+    }
+  }
+  std::unique_ptr<http::Server> api;
+  if (!c.http.listen.empty()) {
+    api = std::make_unique<http::Server>(application.get(), c.http);
+    if (!api->Start(&error)) {
+      std::fprintf(stderr, "rebound: %s\n", error.c_str());
+      if (receiver) receiver->Stop();
+      return 1;
+    }
+  }
+  // The first line says where each face listens (tests read the ports).
+  std::string where;
+  if (receiver) {
+    where = fmt::format("{} on {} (port {}) for {}", c.protocol == "lmtp" ? "LMTP" : "SMTP", c.listen, receiver->port(),
+                        c.bounce_domain);
+  }
+  if (api) {
+    where += fmt::format("{}HTTP{} on {} (http port {})", where.empty() ? "" : ", ", c.http.tls_cert.empty() ? "" : "S",
+                         c.http.listen, api->port());
+  }
+  spdlog::info("serving {}, database {}", where, c.database);
+  if (!key_note.empty()) spdlog::info("{}", key_note);
+  app::App::Workers workers;
+  workers.inbound = receiver != nullptr;
+  workers.email_jobs = c.email_jobs_enabled;
+  workers.retries = c.scheduler_enabled;
+  workers.retry_interval_seconds = c.retry_interval_seconds;
+  workers.webhooks = c.webhooks_enabled;
+  application->StartWorkers(workers);
+
+  std::thread waiter;
+  if (receiver) {
+    waiter = std::thread([&] {
+      int signal = 0;
+      sigwait(&signals, &signal);
+      receiver->Stop();
+    });
+    receiver->Run();
+    // Wakes the waiter from sigwait: SIGTERM is blocked in every thread, so
+    // it is received there, not acted on.
+    pthread_kill(waiter.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
+    waiter.join();
+  } else {
     int signal = 0;
     sigwait(&signals, &signal);
-    receiver.Stop();
-  });
-  receiver.Run();
-  // Wakes the waiter from sigwait: SIGTERM is blocked in every thread, so it
-  // is received there, not acted on.
-  pthread_kill(waiter.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
-  waiter.join();
-  const auto& s = receiver.stats();
-  spdlog::info("stopped; {} connections, {} messages stored, {} applied, {} unmatched, {} recipients refused",
-               s.connections.load(), s.stored.load(), s.applied.load(), s.unmatched.load(),
-               s.refused_recipients.load());
+  }
+  // Stop taking work, finish what was taken: the API first (its requests
+  // may wait on the committer), then the workers.
+  spdlog::info("stopping");
+  if (api) api->Stop();
+  application->StopWorkers();
+  if (receiver) {
+    const auto& s = receiver->stats();
+    spdlog::info("stopped; {} connections, {} messages stored, {} recipients refused", s.connections.load(),
+                 s.stored.load(), s.refused_recipients.load());
+  } else {
+    spdlog::info("stopped");
+  }
   return 0;
 }
 
 int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const SendArgs& send) {
   config::Config c;
   if (!LoadConfig(args.config, args.overrides, &c)) return 2;
-  delivery::VerpSigner signer;
-  if (!MakeSigner(c, &signer)) return 2;
+  app::AppOptions options;
+  if (!MakeAppOptions(c, true, &options)) return 2;
+  SetUpLogging(c.log_level);
   std::string error;
-  std::unique_ptr<store::Store> store = store::Store::Open(c.database, &error);
-  if (!store) {
+  std::unique_ptr<app::App> a = app::App::Create(&classifier, options, &error);
+  if (!a) {
     std::fprintf(stderr, "rebound: %s\n", error.c_str());
     return 1;
   }
-  SetUpLogging(c.log_level);
-  policy::Policy policy(store.get(), c.policy, policy::SystemClock());
-  delivery::SenderOptions o;
-  o.helo = c.helo_name;
-  o.timeout_seconds = c.smtp_timeout_seconds;
-  o.concurrency_per_destination = c.concurrency_per_destination;
-  o.relay = c.relay;
-  for (const config::Route& r : c.routes) o.routes.emplace_back(r.domain, r.host);
-  o.message_id_domain = c.bounce_domain;
-  o.tls = c.tls;
-  delivery::Sender sender(store.get(), &policy, &classifier, &signer, o);
   delivery::SendReport report;
-  bool ok = false;
   if (send.retry) {
     int expired = 0;
-    ok = sender.RetryDue(&report, &error) && policy.ExpirePending(&expired, &error);
-    if (ok) {
-      std::printf("retried: %d delivered, %d bounced, %d still pending; %d expired to SOFT\n", report.delivered,
-                  report.bounced, report.pending, expired);
-    }
-  } else {
-    std::vector<std::string> recipients;
-    std::string body;
-    FILE* f = std::fopen(send.body_file.c_str(), "rb");
-    if (f == nullptr) {
-      std::fprintf(stderr, "rebound: cannot read %s\n", send.body_file.c_str());
+    app::Status st = a->RetryDue(&report, &expired);
+    if (!st.ok()) {
+      std::fprintf(stderr, "rebound: %s\n", st.message().c_str());
       return 1;
     }
-    char buf[65536];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) body.append(buf, n);
-    std::fclose(f);
-    f = send.to_file == "-" ? stdin : std::fopen(send.to_file.c_str(), "r");
-    if (f == nullptr) {
-      std::fprintf(stderr, "rebound: cannot read %s\n", send.to_file.c_str());
-      return 1;
-    }
-    char line[4096];
-    while (std::fgets(line, sizeof(line), f)) {
-      std::string a(line);
-      while (!a.empty() && (a.back() == '\n' || a.back() == '\r' || a.back() == ' ')) a.pop_back();
-      if (!a.empty()) recipients.push_back(a);
-    }
-    if (f != stdin) std::fclose(f);
-    ok = sender.SendEmail(send.account, send.from, send.subject, body, recipients, &report, &error);
-    if (ok) {
-      std::printf("email %lld: %d delivered, %d bounced, %d pending, %zu not sent\n",
-                  static_cast<long long>(report.email_id), report.delivered, report.bounced, report.pending,
-                  report.not_sent.size());
-      for (const auto& [address, why] : report.not_sent)
-        std::printf("  not sent: %s (%s)\n", address.c_str(), why.c_str());
-    }
+    std::printf("retried: %d delivered, %d bounced, %d still pending; %d expired to SOFT\n", report.delivered,
+                report.bounced, report.pending, expired);
+    return 0;
   }
-  if (!ok) {
-    std::fprintf(stderr, "rebound: %s\n", error.c_str());
+  app::EmailInput in;
+  in.from = send.from;
+  in.subject = send.subject;
+  FILE* f = std::fopen(send.body_file.c_str(), "rb");
+  if (f == nullptr) {
+    std::fprintf(stderr, "rebound: cannot read %s\n", send.body_file.c_str());
     return 1;
   }
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) in.body.append(buf, n);
+  std::fclose(f);
+  f = send.to_file == "-" ? stdin : std::fopen(send.to_file.c_str(), "r");
+  if (f == nullptr) {
+    std::fprintf(stderr, "rebound: cannot read %s\n", send.to_file.c_str());
+    return 1;
+  }
+  char line[4096];
+  while (std::fgets(line, sizeof(line), f)) {
+    std::string r(line);
+    while (!r.empty() && (r.back() == '\n' || r.back() == '\r' || r.back() == ' ')) r.pop_back();
+    if (!r.empty()) in.recipients.push_back(r);
+  }
+  if (f != stdin) std::fclose(f);
+  store::Account account;
+  app::Status st = a->FindAccount(send.account, &account);
+  app::EmailView email;
+  if (st.ok()) st = a->CreateEmail(account.id, in, &email);
+  // Delivered here, on this thread, with the bounce-rate brake.
+  if (st.ok()) st = a->RunEmail(email.email.id, &report);
+  if (!st.ok()) {
+    std::fprintf(stderr, "rebound: %s\n", st.message().c_str());
+    return 1;
+  }
+  std::vector<store::Recipient> not_sent;
+  st = a->ListRecipients(account.id, email.email.id, app::Bucket::kNotSent, 0, 1000000, &not_sent);
+  app::EmailView after;
+  if (st.ok()) st = a->GetEmail(account.id, email.email.id, &after);
+  if (!st.ok()) {
+    std::fprintf(stderr, "rebound: %s\n", st.message().c_str());
+    return 1;
+  }
+  std::printf("email %lld: %d delivered, %d bounced, %d pending, %zu not sent%s\n",
+              static_cast<long long>(email.email.id), report.delivered, report.bounced, report.pending, not_sent.size(),
+              after.email.state == "paused" ? " (paused by the bounce-rate brake)" : "");
+  for (const store::Recipient& r : not_sent) {
+    std::printf("  not sent: %s (%s)\n", r.send.address.c_str(), r.send.reason.c_str());
+  }
+  return 0;
+}
+
+int RunOpenApi() {
+  std::fwrite(http::OpenApiDocument().data(), 1, http::OpenApiDocument().size(), stdout);
+  std::fputc('\n', stdout);
   return 0;
 }
 

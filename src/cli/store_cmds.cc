@@ -1,5 +1,7 @@
 // Operator commands over the store: accounts, contacts, bounce ingest,
-// contact state, unbounce, suppressions, global bounces, eligibility.
+// contact state, unbounce, suppressions, global bounces, eligibility, API
+// keys. Each is a thin face over app::App: it reads its arguments, calls
+// one use case and prints the answer for a person or as JSON lines.
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -7,20 +9,16 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
-#include <future>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <sstream>
-#include <thread>
 
+#include "app/app.h"
+#include "app/csv.h"
 #include "cli/commands.h"
-#include "cli/csv.h"
 #include "config/config.h"
 #include "delivery/verp.h"
 #include "message/reader.h"
-#include "policy/policy.h"
-#include "store/store.h"
 
 namespace rebound::cli {
 
@@ -56,28 +54,27 @@ std::string Date(int64_t t) {
   return buf;
 }
 
-bool OpenStore(const StoreArgs& args, std::unique_ptr<store::Store>* out) {
+// The application over the store the command names; null (reported) when
+// the store cannot be opened.
+std::unique_ptr<app::App> OpenApp(const StoreArgs& args, const classify::Classifier* classifier = nullptr,
+                                  app::AppOptions options = {}) {
+  options.database = args.db;
   std::string error;
-  *out = store::Store::Open(args.db, &error);
-  if (!*out) {
-    Error(error);
-    return false;
-  }
-  return true;
+  auto a = app::App::Create(classifier, std::move(options), &error);
+  if (!a) Error(error);
+  return a;
 }
 
-bool FindAccount(store::Store& store, const std::string& name, store::Account* account) {
-  bool found = false;
-  std::string error;
-  if (!store.FindAccount(name, account, &found, &error)) {
-    Error(error);
-    return false;
-  }
-  if (!found) {
-    Error("unknown account \"" + name + "\"");
-    return false;
-  }
-  return true;
+// Prints a refused use case; the exit code for it.
+int Refused(const app::Status& st, const std::string& what = "") {
+  Error(what.empty() ? st.message() : what + ": " + st.message());
+  return st.code() == app::Code::kUnavailable ? kExitTempFail : 1;
+}
+
+bool FindAccount(app::App& a, const std::string& name, store::Account* account) {
+  app::Status st = a.FindAccount(name, account);
+  if (!st.ok()) Error(st.message());
+  return st.ok();
 }
 
 json SuppressionJson(const store::Suppression& s) {
@@ -90,138 +87,72 @@ json SuppressionJson(const store::Suppression& s) {
 }  // namespace
 
 int RunAccountCreate(const StoreArgs& args, const std::string& name, const std::string& policy) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
-  store::Account a;
-  std::string error;
-  if (!store->CreateAccount(name, policy, policy::SystemClock()(), &a, &error)) {
-    Error("cannot create account \"" + name + "\": " + error);
-    return 1;
-  }
+  auto a = OpenApp(args);
+  if (!a) return 1;
+  store::Account account;
+  app::Status st = a->CreateAccount(name, policy, &account);
+  if (!st.ok()) return Refused(st, "cannot create account \"" + name + "\"");
   Out out(args.json);
   if (out.json()) {
-    out.Json({{"id", a.id}, {"name", a.name}, {"policy", a.policy}});
+    out.Json({{"id", account.id}, {"name", account.name}, {"policy", account.policy}});
   } else {
-    out.Text(fmt::format("account {} created (id {}, policy {})\n", a.name, a.id, a.policy));
+    out.Text(fmt::format("account {} created (id {}, policy {})\n", account.name, account.id, account.policy));
   }
   return 0;
 }
 
 int RunAccountList(const StoreArgs& args) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
+  auto a = OpenApp(args);
+  if (!a) return 1;
   std::vector<store::Account> accounts;
-  std::string error;
-  if (!store->ListAccounts(&accounts, &error)) {
-    Error(error);
-    return 1;
-  }
+  app::Status st = a->ListAccounts(&accounts);
+  if (!st.ok()) return Refused(st);
   Out out(args.json);
-  for (const store::Account& a : accounts) {
+  for (const store::Account& account : accounts) {
     if (out.json()) {
-      out.Json({{"id", a.id}, {"name", a.name}, {"policy", a.policy}});
+      out.Json({{"id", account.id}, {"name", account.name}, {"policy", account.policy}});
     } else {
-      out.Text(fmt::format("{:>6}  {:<30} {}\n", a.id, a.name, a.policy));
+      out.Text(fmt::format("{:>6}  {:<30} {}\n", account.id, account.name, account.policy));
     }
   }
   return 0;
 }
 
 int RunAccountPolicy(const StoreArgs& args, const std::string& name, const std::string& policy) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
-  store::Account a;
-  if (!FindAccount(*store, name, &a)) return 1;
-  std::string error;
-  if (!store->SetAccountPolicy(a.id, policy, &error)) {
-    Error(error);
-    return 1;
-  }
-  return 0;
+  auto a = OpenApp(args);
+  if (!a) return 1;
+  store::Account account;
+  if (!FindAccount(*a, name, &account)) return 1;
+  app::AccountSettings settings;
+  settings.policy = policy;
+  app::Status st = a->UpdateAccount(account.id, settings, &account);
+  return st.ok() ? 0 : Refused(st);
 }
 
 int RunContactsImport(const StoreArgs& args, const std::string& account_name, const std::string& path) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
+  auto a = OpenApp(args);
+  if (!a) return 1;
   store::Account account;
-  if (!FindAccount(*store, account_name, &account)) return 1;
+  if (!FindAccount(*a, account_name, &account)) return 1;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     Error("cannot read " + path);
     return 1;
   }
-  CsvReader csv(in);
-  std::vector<std::string> header;
-  std::string error;
-  if (!csv.Next(&header, &error)) {
-    Error(path + ": no header row" + (error.empty() ? "" : ": " + error));
-    return 1;
+  app::ImportReport report;
+  app::Status st = a->ImportCsv(account.id, in, &report);
+  for (const app::ImportReport::RowError& e : report.rejected) {
+    Error(fmt::format("{}:{}: {}; row skipped", path, e.row, e.error));
   }
-  int email_column = -1;
-  for (size_t i = 0; i < header.size(); ++i) {
-    std::string h = store::NormalizeAddress(header[i]);
-    if (h == "email" || h == "address" || h == "email address" || h == "e-mail") email_column = static_cast<int>(i);
-  }
-  if (email_column < 0) {
-    Error(path + ": the header row has no \"email\" column");
-    return 1;
-  }
+  if (!st.ok()) return Refused(st, path);
   Out out(args.json);
-  const int64_t now = policy::SystemClock()();
-  int imported = 0;
-  int rejected = 0;
-  std::vector<std::string> row;
-  if (!store->Begin(&error)) {
-    Error(error);
-    return 1;
-  }
-  while (true) {
-    error.clear();
-    const size_t line = csv.line() + 1;
-    if (!csv.Next(&row, &error)) {
-      if (error.empty()) break;  // end of file
-      ++rejected;
-      Error(fmt::format("{}:{}: {}", path, line, error));
-      continue;
-    }
-    if (row.size() == 1 && row[0].empty()) continue;  // blank line
-    std::string problem;
-    if (row.size() != header.size()) {
-      problem = fmt::format("{} fields where the header has {}", row.size(), header.size());
-    }
-    std::string address = problem.empty() ? store::NormalizeAddress(row[email_column]) : "";
-    if (problem.empty() && (address.find('@') == std::string::npos || address.find(' ') != std::string::npos ||
-                            address.front() == '@' || address.back() == '@')) {
-      problem = "\"" + row[email_column] + "\" is not an email address";
-    }
-    if (!problem.empty()) {
-      ++rejected;
-      Error(fmt::format("{}:{}: {}; row skipped", path, line, problem));
-      continue;
-    }
-    json properties = json::object();
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (static_cast<int>(i) != email_column) properties[header[i]] = row[i];
-    }
-    store::Contact contact;
-    if (!store->UpsertContact(account.id, address, properties.dump(-1, ' ', false, json::error_handler_t::replace), now,
-                              &contact, &error)) {
-      store->Rollback();
-      Error(fmt::format("{}:{}: {}", path, line, error));
-      return 1;
-    }
-    ++imported;
-  }
-  if (!store->Commit(&error)) {
-    Error(error);
-    return 1;
-  }
   if (out.json()) {
-    out.Json({{"imported", imported}, {"rejected", rejected}});
+    out.Json({{"imported", report.imported}, {"rejected", report.rejected.size()}});
   } else {
-    out.Text(fmt::format("{} contacts imported into {}, {} rows rejected\n", imported, account.name, rejected));
+    out.Text(fmt::format("{} contacts imported into {}, {} rows rejected\n", report.imported, account.name,
+                         report.rejected.size()));
   }
-  return rejected == 0 ? 0 : 1;
+  return report.rejected.empty() ? 0 : 1;
 }
 
 int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& args, const IngestArgs& ingest) {
@@ -243,26 +174,25 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
     }
     verp_send_id = static_cast<int64_t>(id);
   }
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return kExitTempFail;
+  // A bulk import: full batches, one durable commit each, over --jobs
+  // connections.
+  app::AppOptions options;
+  options.batch = ingest.batch > 0 ? static_cast<size_t>(ingest.batch) : 500;
+  options.commit_connections = ingest.jobs;
+  options.eager_commit = false;
+  auto a = OpenApp(args, &classifier, options);
+  if (!a) return kExitTempFail;
   store::Account fixed_account;
-  if (!ingest.account.empty() && !FindAccount(*store, ingest.account, &fixed_account)) return 1;
+  if (!ingest.account.empty() && !FindAccount(*a, ingest.account, &fixed_account)) return 1;
   Out out(args.json);
 
-  // Records are applied in batches, one durable commit each; a record is
-  // reported only once the commit that holds it succeeded.
-  struct Pending {
-    std::string file;
-    policy::Incoming incoming;
-    std::string account_name;
-  };
-  std::vector<Pending> pending;
+  // Every message's records go through the committer in input order, with
+  // those refused before it; a record is reported only once the commit
+  // that holds it ended, so the report is in input order too.
   int stored = 0;
   int failed = 0;
   std::atomic<bool> store_failed{false};
-  std::mutex out_mu;  // the classifying and the writing thread both report
   auto report_error = [&](const std::string& file, const std::string& recipient, const std::string& why) {
-    std::lock_guard<std::mutex> lock(out_mu);
     ++failed;
     if (out.json()) {
       out.Json({{"file", file}, {"recipient", recipient.empty() ? json(nullptr) : json(recipient)}, {"error", why}});
@@ -270,205 +200,87 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
       out.Text(fmt::format("{}: {}{}\n", file, recipient.empty() ? "" : recipient + ": ", why));
     }
   };
-  // Extra connections for parallel apply (PostgreSQL): records are split by
-  // address, so two workers never wait on the same address's lock.
-  const int jobs = ingest.jobs > 0 ? ingest.jobs : (store->dialect() == store::Dialect::kPostgres ? 4 : 1);
-  std::vector<std::unique_ptr<store::Store>> extra_stores;
-  for (int j = 1; j < jobs; ++j) {
-    std::unique_ptr<store::Store> s;
-    if (!OpenStore(args, &s)) return kExitTempFail;
-    extra_stores.push_back(std::move(s));
+  // Correlation lookups run on a connection of their own: the batch before
+  // is being applied on the committer's meanwhile.
+  app::StorePool::Lease lookup;
+  {
+    std::string error;
+    if (!a->pool().Acquire(&lookup, &error)) {
+      Error("store unavailable: " + error);
+      return kExitTempFail;
+    }
   }
-  std::vector<std::unique_ptr<policy::Policy>> policies;
-  policies.push_back(std::make_unique<policy::Policy>(store.get(), policy::Settings(), policy::SystemClock()));
-  for (auto& s : extra_stores) {
-    policies.push_back(std::make_unique<policy::Policy>(s.get(), policy::Settings(), policy::SystemClock()));
-  }
-
-  // Correlation lookups run on their own connection: the batch before is
-  // being applied on the others meanwhile.
-  std::unique_ptr<store::Store> lookup;
-  if (!OpenStore(args, &lookup)) return kExitTempFail;
-
-  // Applies and reports one batch. Runs beside the classification of the
-  // next batch (two cores: one reads and classifies, one writes).
-  auto apply_batch = [&](std::vector<Pending> pending) {
-    const size_t n = pending.size();
-    std::vector<policy::Outcome> outcomes(n);
-    std::vector<std::string> errors(n);
-    std::vector<bool> committed(n, false);
-    // Partition by address; each partition is one durable transaction.
-    std::vector<std::vector<size_t>> parts(policies.size());
-    for (size_t i = 0; i < n; ++i) {
-      parts[std::hash<std::string>()(pending[i].incoming.address) % parts.size()].push_back(i);
-    }
-    std::vector<std::string> part_errors(parts.size());
-    auto apply = [&](size_t k) {
-      std::vector<policy::Incoming> batch;
-      batch.reserve(parts[k].size());
-      for (size_t i : parts[k]) batch.push_back(std::move(pending[i].incoming));
-      std::vector<policy::Outcome> o;
-      std::vector<std::string> e;
-      if (batch.empty()) return;
-      if (!policies[k]->ApplyBatch(batch, &o, &e, &part_errors[k])) {
-        for (size_t j = 0; j < parts[k].size(); ++j) pending[parts[k][j]].incoming = std::move(batch[j]);
-        return;
-      }
-      for (size_t j = 0; j < parts[k].size(); ++j) {
-        pending[parts[k][j]].incoming = std::move(batch[j]);  // back, for the report
-        outcomes[parts[k][j]] = o[j];
-        errors[parts[k][j]] = e[j];
-        committed[parts[k][j]] = true;
-      }
-    };
-    std::vector<std::thread> threads;
-    for (size_t k = 1; k < parts.size(); ++k) threads.emplace_back(apply, k);
-    apply(0);
-    for (std::thread& t : threads) t.join();
-    // The records were moved into the batches; keep what the report needs.
-    for (size_t k = 0; k < parts.size(); ++k) {
-      if (!part_errors[k].empty()) {
-        Error("store unavailable: " + part_errors[k] + "; the records of that transaction were not stored");
-        store_failed = true;
-      }
-    }
-    // Report in input order, and only what was committed.
-    for (size_t i = 0; i < n; ++i) {
-      const Pending& p = pending[i];
-      if (!committed[i]) continue;
-      if (!errors[i].empty()) {
-        report_error(p.file, p.incoming.address, errors[i]);
-        continue;
-      }
-      std::lock_guard<std::mutex> lock(out_mu);
-      ++stored;
-      const policy::Outcome& o = outcomes[i];
-      if (out.json()) {
-        out.Json({{"file", p.file},
-                  {"recipient", p.incoming.address},
-                  {"account", p.account_name},
-                  {"type", p.incoming.type},
-                  {"reason", p.incoming.reason.empty() ? json(nullptr) : json(p.incoming.reason)},
-                  {"stored", true},
-                  {"duplicate", o.duplicate},
-                  {"suppressed", o.suppressed},
-                  {"global", o.became_global}});
-      } else {
-        out.Text(fmt::format("{}: {} in {}: {} {}{}{}{}\n", p.file, p.incoming.address, p.account_name, p.incoming.type,
-                             p.incoming.reason, o.duplicate ? " (already stored)" : "",
-                             o.suppressed ? ", suppressed" : "", o.became_global ? ", now GLOBAL" : ""));
-      }
-    }
-    std::fflush(stdout);
-  };
-  std::future<void> in_flight;
-  auto flush = [&] {
-    if (in_flight.valid()) in_flight.get();
-    if (pending.empty() || store_failed) return;
-    in_flight = std::async(std::launch::async, apply_batch, std::move(pending));
-    pending.clear();
-  };
-
   message::Message msg;
-  std::vector<classify::Verdict> verdicts;
   message::ReadOptions read_options;
   read_options.force_mbox = ingest.mbox;
   read_options.max_message_bytes = classifier.options().limits.max_message_bytes;
+  const app::Source source{ingest.account.empty() ? 0 : fixed_account.id, verp_send_id};
   auto on_message = [&](std::string_view name, std::string_view bytes) {
     if (store_failed) return;
-    msg.Parse(bytes, classifier.options().limits);
-    verdicts.clear();
-    classifier.Classify(msg, &verdicts);
-    for (size_t i = 0; i < verdicts.size(); ++i) {
-      const classify::Verdict& v = verdicts[i];
-      const std::string file(name);
-      if (!v.error.empty()) {
-        report_error(file, "", "cannot parse: " + v.error);
-        continue;
-      }
-      if (v.type == classify::BounceType::kNone && v.cause == formats::Cause::kUndefined) {
-        report_error(file, v.finding.recipient, "not a bounce, complaint or delivery notice; not stored");
-        continue;
-      }
-      if (v.finding.recipient.empty() && verp_send_id == 0) {
-        report_error(file, "", "no recipient found in the bounce; not stored");
-        continue;
-      }
-      Pending p;
-      p.file = file;
-      policy::Incoming& in = p.incoming;
-      in.address = v.finding.recipient;
-      in.type = std::string(classify::TypeName(v.type));
-      in.reason = std::string(classify::ReasonName(v.reason));
-      in.cause = std::string(formats::CauseName(v.cause));
-      in.status = v.finding.status;
-      in.reply_code = v.finding.reply_code;
-      in.diagnostic = v.finding.diagnostic;
-      in.format = std::string(v.format);
-      in.evidence = json(v.evidence).dump(-1, ' ', false, json::error_handler_t::replace);
-      in.feedback_type = v.finding.feedback_type;
-      in.raw = std::string(bytes);
-      in.fingerprint_salt = std::to_string(i);
-      if (!ingest.account.empty()) {
-        in.account_id = fixed_account.id;
-        p.account_name = fixed_account.name;
-      }
-      // The return path it came to names the send, and so the recipient.
-      if (verp_send_id != 0) {
-        store::Send send;
-        bool found = false;
-        std::string error;
-        if (!lookup->FindSend(verp_send_id, &send, &found, &error)) {
-          Error("store unavailable: " + error);
-          store_failed = true;
-          return;
-        }
-        if (found) {
-          in.account_id = send.account_id;
-          in.send_id = send.id;
-          in.address = send.address;
-        }
-      }
-      // Correlate with the send the returned original names.
-      if (in.send_id == 0 && !v.original_message_id.empty()) {
-        store::Send send;
-        bool found = false;
-        std::string error;
-        if (!lookup->FindSendByMessageId(v.original_message_id, &send, &found, &error)) {
-          Error("store unavailable: " + error);
-          store_failed = true;
-          return;
-        }
-        if (found && (in.account_id == 0 || in.account_id == send.account_id)) {
-          in.account_id = send.account_id;
-          in.send_id = send.id;
-        }
-      }
-      // Else the send id our own header carries in the returned original.
-      if (in.send_id == 0 && !v.original_send_id.empty()) {
-        store::Send send;
-        bool found = false;
-        std::string error;
-        const int64_t id = std::strtoll(v.original_send_id.c_str(), nullptr, 10);
-        if (id > 0 && lookup->FindSend(id, &send, &found, &error) && found &&
-            (in.account_id == 0 || in.account_id == send.account_id)) {
-          in.account_id = send.account_id;
-          in.send_id = send.id;
-        }
-      }
-      if (in.account_id == 0) {
-        report_error(file, in.address, "no --account given and no known send in the returned original");
-        continue;
-      }
-      if (p.account_name.empty()) {
-        store::Account a;
-        bool found = false;
-        std::string error;
-        if (lookup->FindAccountById(in.account_id, &a, &found, &error) && found) p.account_name = a.name;
-      }
-      pending.push_back(std::move(p));
+    std::vector<app::Record> records;
+    std::string error;
+    if (!app::Prepare(*lookup, classifier, bytes, source, &msg, &records, &error)) {
+      Error("store unavailable: " + error);
+      store_failed = true;
+      return;
     }
-    if (pending.size() >= static_cast<size_t>(ingest.batch)) flush();
+    // What the report needs, without the raw message.
+    struct Line {
+      std::string recipient;
+      std::string account;
+      classify::BounceType type;
+      classify::Reason reason;
+      std::string error;
+    };
+    std::vector<Line> lines;
+    std::vector<policy::Incoming> batch;
+    for (app::Record& r : records) {
+      lines.push_back({r.incoming.address, r.account_name, r.incoming.type, r.incoming.reason, r.error});
+      if (r.error.empty()) batch.push_back(std::move(r.incoming));
+    }
+    a->committer().Submit(
+        std::move(batch), [&, file = std::string(name), lines = std::move(lines)](std::vector<app::Applied> applied) {
+          size_t k = 0;
+          for (const Line& l : lines) {
+            if (!l.error.empty()) {
+              report_error(
+                  file, l.error.starts_with("no recipient") || l.error.starts_with("cannot parse") ? "" : l.recipient,
+                  l.error);
+              continue;
+            }
+            const app::Applied& result = applied[k++];
+            if (!result.committed) {
+              if (!store_failed.exchange(true)) {
+                Error(result.error + "; the records of that transaction were not stored");
+              }
+              continue;
+            }
+            if (!result.error.empty()) {
+              report_error(file, l.recipient, result.error);
+              continue;
+            }
+            ++stored;
+            const policy::Outcome& o = result.outcome;
+            const std::string type(classify::TypeName(l.type));
+            const std::string reason(classify::ReasonName(l.reason));
+            if (out.json()) {
+              out.Json({{"file", file},
+                        {"recipient", l.recipient},
+                        {"account", l.account},
+                        {"type", type},
+                        {"reason", reason.empty() ? json(nullptr) : json(reason)},
+                        {"stored", true},
+                        {"duplicate", o.duplicate},
+                        {"suppressed", o.suppressed},
+                        {"global", o.became_global}});
+            } else {
+              out.Text(fmt::format("{}: {} in {}: {} {}{}{}{}\n", file, l.recipient, l.account, type, reason,
+                                   o.duplicate ? " (already stored)" : "", o.suppressed ? ", suppressed" : "",
+                                   o.became_global ? ", now GLOBAL" : ""));
+            }
+          }
+          std::fflush(stdout);
+        });
   };
   bool read_ok = true;
   for (const std::string& path : ingest.paths) {
@@ -479,25 +291,21 @@ int RunBounceIngest(const classify::Classifier& classifier, const StoreArgs& arg
               read_ok;
     if (store_failed) break;
   }
-  flush();
-  flush();  // waits for the last batch
+  a->committer().Flush();
   if (!out.json()) out.Text(fmt::format("{} stored, {} not stored\n", stored, failed));
   if (store_failed) return kExitTempFail;
   return read_ok && failed == 0 ? 0 : 1;
 }
 
 int RunContactShow(const StoreArgs& args, const std::string& account_name, const std::string& address) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
+  auto a = OpenApp(args);
+  if (!a) return 1;
   store::Account account;
-  if (!FindAccount(*store, account_name, &account)) return 1;
-  policy::Policy policy(store.get(), policy::Settings(), policy::SystemClock());
-  policy::ContactView v;
-  std::string error;
-  if (!policy.View(account.id, address, &v, &error)) {
-    Error(error);
-    return 1;
-  }
+  if (!FindAccount(*a, account_name, &account)) return 1;
+  app::ContactDetail d;
+  app::Status st = a->GetContact(account.id, address, &d);
+  if (!st.ok()) return Refused(st);
+  const policy::ContactView& v = d.view;
   Out out(args.json);
   if (out.json()) {
     json history = json::array();
@@ -511,7 +319,7 @@ int RunContactShow(const StoreArgs& args, const std::string& account_name, const
                          {"lifted", e.lifted}});
     }
     out.Json({{"account", account.name},
-              {"address", store::NormalizeAddress(address)},
+              {"address", d.address},
               {"known", v.exists},
               {"bounce_status", v.status},
               {"email_hard_bounce_reason",
@@ -521,33 +329,34 @@ int RunContactShow(const StoreArgs& args, const std::string& account_name, const
               {"history", history}});
     return 0;
   }
-  out.Text(
-      fmt::format("{} in {}{}\n", store::NormalizeAddress(address), account.name, v.exists ? "" : " (not a contact)"));
+  out.Text(fmt::format("{} in {}{}\n", d.address, account.name, v.exists ? "" : " (not a contact)"));
   out.Text(fmt::format("  bounce status:            {}\n", v.status));
   out.Text(fmt::format("  email hard bounce reason: {}\n",
                        v.contact.hard_bounce_reason.empty() ? "-" : v.contact.hard_bounce_reason));
   out.Text(fmt::format("  marketing email:          {}\n",
                        v.suppressed ? "suppressed (" + v.suppression + ")" : std::string("allowed")));
-  if (!v.history.empty()) out.Text("  history:\n");
-  for (const store::BounceEvent& e : v.history) {
-    out.Text(fmt::format("    {}  {:<7} {:<20} {:<14} {}{}\n", Date(e.occurred_at), e.type, e.reason, e.cause,
-                         e.diagnostic, e.lifted ? "  [unbounced]" : ""));
+  if (!d.timeline.empty()) out.Text("  timeline:\n");
+  for (const store::TimelineEntry& t : d.timeline) {
+    const store::BounceEvent& e = t.event;
+    if (t.kind == "bounce" || t.kind == "complaint" || t.kind == "delivery_notice" || t.kind == "auto_reply") {
+      out.Text(fmt::format("    {}  {:<7} {:<20} {:<14} {}{}\n", Date(e.occurred_at), e.type, e.reason, e.cause,
+                           e.diagnostic, e.lifted ? "  [unbounced]" : ""));
+    } else {
+      out.Text(fmt::format("    {}  {:<7} {}{}\n", Date(t.at), t.kind, t.reply,
+                           t.by.empty() ? "" : "by " + t.by + ": " + t.why));
+    }
   }
   return 0;
 }
 
 int RunUnbounce(const StoreArgs& args, const std::string& account_name, const std::string& address,
                 const std::string& by, const std::string& why, bool confirm) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
+  auto a = OpenApp(args);
+  if (!a) return 1;
   store::Account account;
-  if (!FindAccount(*store, account_name, &account)) return 1;
-  policy::Policy policy(store.get(), policy::Settings(), policy::SystemClock());
-  std::string error;
-  if (!policy.Unbounce(account.id, address, by, why, confirm, &error)) {
-    Error("cannot unbounce: " + error);
-    return 1;
-  }
+  if (!FindAccount(*a, account_name, &account)) return 1;
+  app::Status st = a->Unbounce(account.id, address, by, why, confirm);
+  if (!st.ok()) return Refused(st, "cannot unbounce");
   Out out(args.json);
   if (out.json()) {
     out.Json({{"account", account.name}, {"address", store::NormalizeAddress(address)}, {"unbounced", true}});
@@ -558,51 +367,69 @@ int RunUnbounce(const StoreArgs& args, const std::string& account_name, const st
 }
 
 int RunSuppressions(const StoreArgs& args, const std::string& account_name, bool csv) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
+  auto a = OpenApp(args);
+  if (!a) return 1;
   store::Account account;
-  if (!FindAccount(*store, account_name, &account)) return 1;
-  std::vector<store::Suppression> list;
-  std::string error;
-  if (!store->ListSuppressions(account.id, &list, &error)) {
-    Error(error);
-    return 1;
-  }
+  if (!FindAccount(*a, account_name, &account)) return 1;
   Out out(args.json);
-  if (csv) {
-    std::string text = "email,kind,reason,since\n";
-    for (const store::Suppression& s : list) {
-      text += CsvField(s.address) + "," + s.kind + "," + s.reason + "," + Date(s.since) + "\n";
-    }
-    out.Text(text);
-    return 0;
-  }
-  for (const store::Suppression& s : list) {
-    if (out.json()) {
+  if (csv) out.Text("email,kind,reason,since\n");
+  app::Status st = a->ForEachSuppression(account.id, [&](const store::Suppression& s) {
+    if (csv) {
+      out.Text(app::CsvField(s.address) + "," + s.kind + "," + s.reason + "," + Date(s.since) + "\n");
+    } else if (out.json()) {
       out.Json(SuppressionJson(s));
     } else {
       out.Text(fmt::format("{:<40} {:<12} {:<14} {}\n", s.address, s.kind, s.reason.empty() ? "-" : s.reason,
                            Date(s.since)));
     }
+    return true;
+  });
+  return st.ok() ? 0 : Refused(st);
+}
+
+int RunSuppress(const StoreArgs& args, const std::string& account_name, const std::string& address,
+                const std::string& by, const std::string& why, bool remove, bool confirm) {
+  auto a = OpenApp(args);
+  if (!a) return 1;
+  store::Account account;
+  if (!FindAccount(*a, account_name, &account)) return 1;
+  Out out(args.json);
+  const std::string normal = store::NormalizeAddress(address);
+  if (remove) {
+    app::Status st = a->RemoveSuppression(account.id, address, by, why, confirm);
+    if (!st.ok()) return Refused(st, "cannot remove the suppression");
+    if (out.json()) {
+      out.Json({{"address", normal}, {"suppressed", false}});
+    } else {
+      out.Text(fmt::format("{} is no longer suppressed in {}\n", normal, account.name));
+    }
+    return 0;
+  }
+  bool created = false;
+  store::Suppression s;
+  app::Status st = a->Suppress(account.id, address, by, why, &created, &s);
+  if (!st.ok()) return Refused(st, "cannot suppress");
+  if (out.json()) {
+    out.Json({{"address", normal}, {"suppressed", true}, {"kind", s.kind}, {"created", created}});
+  } else {
+    out.Text(created ? fmt::format("{} suppressed in {} by hand\n", normal, account.name)
+                     : fmt::format("{} was suppressed already in {} ({})\n", normal, account.name, s.kind));
   }
   return 0;
 }
 
 int RunGlobalList(const StoreArgs& args) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
-  std::vector<std::pair<std::string, int64_t>> list;
-  std::string error;
-  if (!store->ListGlobal(&list, &error)) {
-    Error(error);
-    return 1;
-  }
+  auto a = OpenApp(args);
+  if (!a) return 1;
+  std::vector<app::GlobalEntry> list;
+  app::Status st = a->ListGlobal("", SIZE_MAX, &list);
+  if (!st.ok()) return Refused(st);
   Out out(args.json);
-  for (const auto& [address, since] : list) {
+  for (const app::GlobalEntry& g : list) {
     if (out.json()) {
-      out.Json({{"address", address}, {"since", since}});
+      out.Json({{"address", g.address}, {"since", g.since}, {"accounts", g.accounts}});
     } else {
-      out.Text(fmt::format("{:<40} {}\n", address, Date(since)));
+      out.Text(fmt::format("{:<40} {}  {} accounts\n", g.address, Date(g.since), g.accounts));
     }
   }
   return 0;
@@ -610,14 +437,10 @@ int RunGlobalList(const StoreArgs& args) {
 
 int RunGlobalClear(const StoreArgs& args, const std::string& address, const std::string& operator_name,
                    const std::string& why) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
-  policy::Policy policy(store.get(), policy::Settings(), policy::SystemClock());
-  std::string error;
-  if (!policy.LiftGlobal(address, operator_name, why, &error)) {
-    Error("cannot clear the global bounce: " + error);
-    return 1;
-  }
+  auto a = OpenApp(args);
+  if (!a) return 1;
+  app::Status st = a->LiftGlobal(address, operator_name, why);
+  if (!st.ok()) return Refused(st, "cannot clear the global bounce");
   Out out(args.json);
   if (out.json()) {
     out.Json({{"address", store::NormalizeAddress(address)}, {"global", false}});
@@ -628,15 +451,11 @@ int RunGlobalClear(const StoreArgs& args, const std::string& address, const std:
 }
 
 int RunPendingExpire(const StoreArgs& args) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
-  policy::Policy policy(store.get(), policy::Settings(), policy::SystemClock());
+  auto a = OpenApp(args);
+  if (!a) return 1;
   int expired = 0;
-  std::string error;
-  if (!policy.ExpirePending(&expired, &error)) {
-    Error(error);
-    return 1;
-  }
+  app::Status st = a->ExpirePending(&expired);
+  if (!st.ok()) return Refused(st);
   Out out(args.json);
   if (out.json()) {
     out.Json({{"expired", expired}});
@@ -647,10 +466,10 @@ int RunPendingExpire(const StoreArgs& args) {
 }
 
 int RunEligibility(const StoreArgs& args, const std::string& account_name, const std::string& path) {
-  std::unique_ptr<store::Store> store;
-  if (!OpenStore(args, &store)) return 1;
+  auto a = OpenApp(args);
+  if (!a) return 1;
   store::Account account;
-  if (!FindAccount(*store, account_name, &account)) return 1;
+  if (!FindAccount(*a, account_name, &account)) return 1;
   std::vector<std::string> addresses;
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -667,13 +486,9 @@ int RunEligibility(const StoreArgs& args, const std::string& account_name, const
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (!line.empty()) addresses.push_back(line);
   }
-  policy::Policy policy(store.get(), policy::Settings(), policy::SystemClock());
   std::vector<policy::Exclusion> excluded;
-  std::string error;
-  if (!policy.Eligibility(account.id, addresses, &excluded, &error)) {
-    Error(error);
-    return 1;
-  }
+  app::Status st = a->Eligibility(account.id, addresses, &excluded);
+  if (!st.ok()) return Refused(st);
   Out out(args.json);
   std::string text;
   for (const policy::Exclusion& e : excluded) {
@@ -690,6 +505,71 @@ int RunEligibility(const StoreArgs& args, const std::string& account_name, const
     text += fmt::format("{} of {} contacts may receive marketing email; {} excluded\n",
                         addresses.size() - excluded.size(), addresses.size(), excluded.size());
     out.Text(text);
+  }
+  return 0;
+}
+
+int RunApiKeyCreate(const StoreArgs& args, const std::string& account_name, bool operator_key, const std::string& scope,
+                    const std::string& name) {
+  auto a = OpenApp(args);
+  if (!a) return 1;
+  store::Account account;
+  if (!operator_key && !FindAccount(*a, account_name, &account)) return 1;
+  store::ApiKey key;
+  std::string secret;
+  app::Status st = a->CreateKey(operator_key ? 0 : account.id, operator_key ? "operator" : scope, name, &key, &secret);
+  if (!st.ok()) return Refused(st, "cannot create the key");
+  // The key alone on the last line, so that a script can take it with
+  // `tail -n 1`; it is shown this once and never again.
+  if (args.json) {
+    std::printf("%s\n",
+                json{{"id", key.id}, {"name", key.name}, {"scope", key.scope}, {"prefix", key.prefix}}.dump().c_str());
+  } else {
+    std::printf("key %lld (%s%s%s) created; it is shown once, keep it now:\n", static_cast<long long>(key.id),
+                key.scope.c_str(), operator_key ? "" : " in ", operator_key ? "" : account.name.c_str());
+  }
+  std::printf("%s\n", secret.c_str());
+  return 0;
+}
+
+int RunApiKeyList(const StoreArgs& args, const std::string& account_name, bool operator_keys) {
+  auto a = OpenApp(args);
+  if (!a) return 1;
+  store::Account account;
+  if (!operator_keys && !FindAccount(*a, account_name, &account)) return 1;
+  std::vector<store::ApiKey> keys;
+  app::Status st = a->ListKeys(operator_keys ? 0 : account.id, &keys);
+  if (!st.ok()) return Refused(st);
+  Out out(args.json);
+  for (const store::ApiKey& k : keys) {
+    if (out.json()) {
+      out.Json({{"id", k.id},
+                {"name", k.name},
+                {"scope", k.scope},
+                {"prefix", k.prefix},
+                {"created_at", k.created_at},
+                {"last_used_at", k.last_used_at == 0 ? json(nullptr) : json(k.last_used_at)},
+                {"revoked_at", k.revoked_at == 0 ? json(nullptr) : json(k.revoked_at)}});
+    } else {
+      out.Text(fmt::format("{:>6}  {:<14}… {:<8} {:<24} last used {}{}\n", k.id, k.prefix, k.scope, k.name,
+                           Date(k.last_used_at), k.revoked_at ? "  [revoked " + Date(k.revoked_at) + "]" : ""));
+    }
+  }
+  return 0;
+}
+
+int RunApiKeyRevoke(const StoreArgs& args, const std::string& account_name, bool operator_key, int64_t id) {
+  auto a = OpenApp(args);
+  if (!a) return 1;
+  store::Account account;
+  if (!operator_key && !FindAccount(*a, account_name, &account)) return 1;
+  app::Status st = a->RevokeKey(operator_key ? 0 : account.id, id);
+  if (!st.ok()) return Refused(st, "cannot revoke the key");
+  Out out(args.json);
+  if (out.json()) {
+    out.Json({{"id", id}, {"revoked", true}});
+  } else {
+    out.Text(fmt::format("key {} revoked\n", id));
   }
   return 0;
 }

@@ -1,6 +1,11 @@
 #include "config/config.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <toml++/toml.h>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -17,6 +22,11 @@ bool Read(const toml::table& root, std::string_view key, T* target, std::string*
   if (!node) return true;
   if constexpr (std::is_same_v<T, std::string>) {
     if (auto v = node.value<std::string>()) {
+      *target = *v;
+      return true;
+    }
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (auto v = node.value<bool>()) {
       *target = *v;
       return true;
     }
@@ -170,7 +180,33 @@ bool Parse(std::string_view text, std::string_view source, const std::vector<std
             Read(root, "policy.global_window_days", &c.policy.global_window, &e) &&
             Read(root, "policy.global_accounts", &c.policy.global_accounts, &e) &&
             Read(root, "policy.pending_expiry_hours", &c.policy.pending_expiry, &e) &&
-            Read(root, "log.level", &c.log_level, &e);
+            Read(root, "log.level", &c.log_level, &e) && Read(root, "database.pool", &c.database_pool, &e) &&
+            Read(root, "receiver.enabled", &c.receiver_enabled, &e) && Read(root, "http.listen", &c.http.listen, &e) &&
+            Read(root, "http.threads", &c.http.threads, &e) &&
+            Read(root, "http.max_body_bytes", &c.http.max_body_bytes, &e) &&
+            Read(root, "http.max_header_count", &c.http.max_header_count, &e) &&
+            Read(root, "http.read_timeout_seconds", &c.http.read_timeout_seconds, &e) &&
+            Read(root, "http.write_timeout_seconds", &c.http.write_timeout_seconds, &e) &&
+            Read(root, "http.keep_alive_seconds", &c.http.keep_alive_seconds, &e) &&
+            Read(root, "http.keep_alive_max_requests", &c.http.keep_alive_max_requests, &e) &&
+            Read(root, "http.tls_cert", &c.http.tls_cert, &e) && Read(root, "http.tls_key", &c.http.tls_key, &e) &&
+            Read(root, "http.log_requests", &c.http.log_requests, &e) &&
+            Read(root, "scheduler.enabled", &c.scheduler_enabled, &e) &&
+            Read(root, "scheduler.retry_interval_seconds", &c.retry_interval_seconds, &e) &&
+            Read(root, "scheduler.email_jobs", &c.email_jobs_enabled, &e) &&
+            Read(root, "webhooks.enabled", &c.webhooks_enabled, &e) &&
+            Read(root, "webhooks.timeout_seconds", &c.webhook_timeout_seconds, &e) &&
+            Read(root, "webhooks.concurrency", &c.webhook_concurrency, &e) &&
+            Read(root, "webhooks.retry_base_seconds", &c.webhook_retry_base_seconds, &e) &&
+            Read(root, "webhooks.retry_max_seconds", &c.webhook_retry_max_seconds, &e) &&
+            Read(root, "webhooks.give_up_hours", &c.webhook_give_up_hours, &e) &&
+            Read(root, "webhooks.lease_seconds", &c.webhook_lease_seconds, &e) &&
+            Read(root, "webhooks.allow_private_targets", &c.webhook_allow_private_targets, &e) &&
+            Read(root, "secrets.key", &c.secrets_key, &e) && Read(root, "secrets.key_file", &c.secrets_key_file, &e) &&
+            Read(root, "policy.brake_min_sends", &c.policy.brake_min_sends, &e) &&
+            Read(root, "policy.brake_max_hard_basis_points", &c.policy.brake_max_hard_bp, &e) &&
+            Read(root, "policy.healing_second_within_days", &c.policy.healing_second_within, &e) &&
+            Read(root, "policy.healing_lapse_after_days", &c.policy.healing_lapse_after, &e);
   if (!ok) {
     *error = std::string(source) + ": " + e;
     return false;
@@ -178,6 +214,16 @@ bool Parse(std::string_view text, std::string_view source, const std::vector<std
   // Days and hours in the file, seconds inside.
   if (root.at_path("policy.global_window_days")) c.policy.global_window *= 86400;
   if (root.at_path("policy.pending_expiry_hours")) c.policy.pending_expiry *= 3600;
+  if (root.at_path("policy.healing_second_within_days")) c.policy.healing_second_within *= 86400;
+  if (root.at_path("policy.healing_lapse_after_days")) c.policy.healing_lapse_after *= 86400;
+  if (c.http.tls_cert.empty() != c.http.tls_key.empty()) {
+    *error = std::string(source) + ": http.tls_cert and http.tls_key go together";
+    return false;
+  }
+  if (c.http.threads < 1 || c.http.threads > 4096) {
+    *error = std::string(source) + ": http.threads must be from 1 to 4096";
+    return false;
+  }
   if (c.tls != "none" && c.tls != "may" && c.tls != "verify") {
     *error = std::string(source) + ": delivery.tls must be none, may or verify";
     return false;
@@ -187,6 +233,43 @@ bool Parse(std::string_view text, std::string_view source, const std::vector<std
     return false;
   }
   *out = std::move(c);
+  return true;
+}
+
+bool LoadSecretsKey(const Config& c, std::string* key_text, std::string* error) {
+  key_text->clear();
+  if (!c.secrets_key.empty()) {
+    *key_text = c.secrets_key;
+    return true;
+  }
+  if (c.secrets_key_file.empty()) return true;
+  std::ifstream in(c.secrets_key_file, std::ios::binary);
+  if (in) {
+    std::getline(in, *key_text);
+    while (!key_text->empty() && (key_text->back() == '\r' || key_text->back() == ' ')) key_text->pop_back();
+    return true;
+  }
+  // A new key, readable by its owner only.
+  const int fd = ::open(c.secrets_key_file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    *error = "cannot create secrets.key_file " + c.secrets_key_file + ": " + std::strerror(errno);
+    return false;
+  }
+  unsigned char bytes[32];
+  std::ifstream random("/dev/urandom", std::ios::binary);
+  random.read(reinterpret_cast<char*>(bytes), sizeof(bytes));
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char b : bytes) {
+    key_text->push_back(kHex[b >> 4]);
+    key_text->push_back(kHex[b & 15]);
+  }
+  const std::string line = *key_text + "\n";
+  const bool ok = random && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(fd);
+  if (!ok) {
+    *error = "cannot write secrets.key_file " + c.secrets_key_file;
+    return false;
+  }
   return true;
 }
 

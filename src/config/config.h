@@ -18,8 +18,24 @@ struct Route {
   std::string host;    // "host:port" to deliver to instead of the domain's MX
 };
 
+// The HTTP API of `rebound serve`.
+struct Http {
+  std::string listen;  // "host:port"; empty: no HTTP server
+  int threads = 64;    // workers: each serves one connection at a time
+  size_t max_body_bytes = 10u << 20;
+  size_t max_header_count = 100;
+  int read_timeout_seconds = 15;  // a request must arrive within this
+  int write_timeout_seconds = 30;
+  int keep_alive_seconds = 5;  // an idle connection is closed after this
+  size_t keep_alive_max_requests = 10000;
+  std::string tls_cert;  // PEM files: both set, the API is HTTPS only
+  std::string tls_key;
+  bool log_requests = false;  // one line per request at info
+};
+
 struct Config {
   std::string database = "sqlite:rebound.db";
+  size_t database_pool = 32;  // connections a serving process may open
 
   // Signed VERP return paths.
   std::string bounce_domain;
@@ -27,6 +43,7 @@ struct Config {
   std::vector<delivery::VerpKey> verp_keys;  // first signs
 
   // The bounce receiver (rebound serve).
+  bool receiver_enabled = true;
   std::string listen = "127.0.0.1:2525";
   std::string protocol = "smtp";  // smtp | lmtp
   size_t receiver_max_message_bytes = 10u << 20;
@@ -41,6 +58,26 @@ struct Config {
   std::string tls = "may";  // none | may | verify
   std::vector<Route> routes;
 
+  Http http;
+
+  // Background work of rebound serve.
+  bool scheduler_enabled = true;        // retries of PENDING sends and their expiry
+  int64_t retry_interval_seconds = 60;  // how often due retries are looked for
+  bool email_jobs_enabled = true;       // sending marketing emails created through the API
+  bool webhooks_enabled = true;         // delivering webhook events
+  int webhook_timeout_seconds = 10;
+  int webhook_concurrency = 16;
+  int64_t webhook_retry_base_seconds = 30;
+  int64_t webhook_retry_max_seconds = 3600;
+  int64_t webhook_give_up_hours = 72;
+  int64_t webhook_lease_seconds = 60;
+  bool webhook_allow_private_targets = true;
+
+  // The key that seals secrets at rest: 64 hex digits (key) or a file
+  // holding them (key_file, created with a new key when missing).
+  std::string secrets_key;
+  std::string secrets_key_file;
+
   message::Limits limits;
   policy::Settings policy;
 
@@ -54,5 +91,10 @@ bool Load(const std::string& path, const std::vector<std::string>& overrides, Co
 // The same from TOML text (for tests and embedded defaults).
 bool Parse(std::string_view toml, std::string_view source, const std::vector<std::string>& overrides, Config* out,
            std::string* error);
+
+// The secrets key the configuration names: `secrets.key`, else the file
+// `secrets.key_file` (made, mode 0600, with a new key when it does not
+// exist). Empty when neither is set.
+bool LoadSecretsKey(const Config& config, std::string* key_text, std::string* error);
 
 }  // namespace rebound::config

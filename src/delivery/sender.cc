@@ -137,67 +137,7 @@ int64_t Sender::Backoff(int64_t attempts) {
   return std::min<int64_t>(delay, kMax);
 }
 
-bool Sender::SendEmail(const std::string& account_name, const std::string& from, const std::string& subject,
-                       const std::string& body, const std::vector<std::string>& recipients, SendReport* report,
-                       std::string* error) {
-  store::Account account;
-  bool found = false;
-  if (!store_->FindAccount(account_name, &account, &found, error)) return false;
-  if (!found) {
-    *error = "unknown account \"" + account_name + "\"";
-    return false;
-  }
-  std::vector<policy::Exclusion> excluded;
-  if (!policy_->Eligibility(account.id, recipients, &excluded, error)) return false;
-  std::vector<bool> left_out(recipients.size(), false);
-  for (const policy::Exclusion& e : excluded) {
-    left_out[e.index] = true;
-    report->not_sent.emplace_back(store::NormalizeAddress(recipients[e.index]),
-                                  e.why + (e.reason.empty() ? "" : ":" + e.reason));
-  }
-  const int64_t now = policy_->Now();
-  if (!store_->CreateEmail(account.id, "marketing", subject, body, from, now, &report->email_id, error)) return false;
-  // Chunk by chunk: the sends of a chunk are created in one transaction,
-  // then delivered, so memory does not grow with the list.
-  constexpr size_t kChunk = 2000;
-  for (size_t begin = 0; begin < recipients.size(); begin += kChunk) {
-    const size_t end = std::min(recipients.size(), begin + kChunk);
-    std::vector<store::Send> sends;
-    if (!store_->Begin(error)) return false;
-    bool ok = true;
-    for (size_t i = begin; ok && i < end; ++i) {
-      store::Contact contact;
-      ok = store_->UpsertContact(account.id, recipients[i], "", now, &contact, error);
-      if (!ok) break;
-      int64_t send_id = 0;
-      const std::string message_id = RandomHex(12) + "@" + options_.message_id_domain;
-      ok = store_->CreateSend(report->email_id, account.id, contact.id, message_id, now, &send_id, error);
-      if (!ok) break;
-      store::Send s;
-      s.id = send_id;
-      s.email_id = report->email_id;
-      s.account_id = account.id;
-      s.contact_id = contact.id;
-      s.address = contact.address;
-      s.message_id = message_id;
-      s.state = left_out[i] ? "not_sent" : "queued";
-      if (left_out[i]) {
-        for (const policy::Exclusion& e : excluded) {
-          if (e.index == i) s.reason = e.why;
-        }
-        ok = store_->UpdateSend(s, error);
-        continue;
-      }
-      sends.push_back(std::move(s));
-    }
-    if (!ok || !store_->Commit(error)) {
-      store_->Rollback();
-      return false;
-    }
-    if (!Deliver(std::move(sends), report, error)) return false;
-  }
-  return true;
-}
+std::string NewMessageId(const std::string& domain) { return RandomHex(12) + "@" + domain; }
 
 bool Sender::RetryDue(SendReport* report, std::string* error) {
   std::vector<store::Send> due;
@@ -288,8 +228,9 @@ bool Sender::Deliver(std::vector<store::Send> sends, SendReport* report, std::st
     const Reply& decisive = o.rcpt.code / 100 == 2 ? o.data : o.rcpt;
     const bool accepted = o.rcpt.code / 100 == 2 && o.data.code / 100 == 2;
     ++s.attempts;
-    if (s.first_attempt_at == 0) s.first_attempt_at = now;
-    if (!store_->UpdateSend(s, error)) {
+    const bool first = s.first_attempt_at == 0;
+    if (first) s.first_attempt_at = now;
+    if (!store_->UpdateSend(s, error) || (first && !policy_->NoteSent(s, error))) {
       store_->Rollback();
       return false;
     }
@@ -316,12 +257,13 @@ bool Sender::Deliver(std::vector<store::Send> sends, SendReport* report, std::st
     in.account_id = s.account_id;
     in.send_id = s.id;
     in.address = s.address;
-    in.type = final ? std::string(classify::TypeName(v.type == classify::BounceType::kNone ? classify::BounceType::kHard
-                                                                                           : v.type))
-                    : "PENDING";
-    in.reason = std::string(classify::ReasonName(v.reason));
-    if (in.reason.empty()) in.reason = final ? "OTHER" : "TEMPORARY_TECHNICAL";
-    in.cause = std::string(formats::CauseName(v.cause));
+    in.type = final ? (v.type == classify::BounceType::kNone ? classify::BounceType::kHard : v.type)
+                    : classify::BounceType::kPending;
+    in.reason = v.reason;
+    if (in.reason == classify::Reason::kNone) {
+      in.reason = final ? classify::Reason::kOther : classify::Reason::kTemporaryTechnical;
+    }
+    in.cause = v.cause;
     in.status = v.finding.status;
     in.reply_code = v.finding.reply_code;
     in.diagnostic = line;
@@ -329,7 +271,8 @@ bool Sender::Deliver(std::vector<store::Send> sends, SendReport* report, std::st
     in.evidence = nlohmann::json(v.evidence).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     in.raw = line;
     in.fingerprint_salt = "send " + std::to_string(s.id) + " attempt " + std::to_string(s.attempts);
-    if (!store_->RecordAttempt(s.id, now, line, in.type, in.reason, error)) {
+    if (!store_->RecordAttempt(s.id, now, line, std::string(classify::TypeName(in.type)),
+                               std::string(classify::ReasonName(in.reason)), error)) {
       store_->Rollback();
       return false;
     }
@@ -338,7 +281,7 @@ bool Sender::Deliver(std::vector<store::Send> sends, SendReport* report, std::st
     } else {
       ++report->pending;
       s.state = "pending";
-      s.reason = in.reason;
+      s.reason = std::string(classify::ReasonName(in.reason));
       s.last_reply = line;
       s.next_attempt_at = now + Backoff(s.attempts);
       if (!store_->UpdateSend(s, error)) {

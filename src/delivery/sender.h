@@ -1,5 +1,7 @@
 // Marketing delivery: one message per recipient, each with its signed VERP
-// return path, to a relay, to the domain's MX, or along a static route. The
+// return path, to a relay, to the domain's MX, or along a static route. Which
+// sends an email has is the application's business (app/); this delivers
+// them. The
 // reply to every RCPT and to DATA is classified and applied at once:
 // 2xx delivered, 5xx a final bounce (HARD or SOFT by the rules), 4xx or a
 // connection failure PENDING with a retry at back-off, until 72 hours after
@@ -44,11 +46,10 @@ class Sender {
          SenderOptions options)
       : store_(store), policy_(policy), classifier_(classifier), signer_(signer), options_(std::move(options)) {}
 
-  // Creates the email and a send per eligible recipient, leaves out the
-  // others (with why), delivers and applies every reply.
-  bool SendEmail(const std::string& account, const std::string& from, const std::string& subject,
-                 const std::string& body, const std::vector<std::string>& recipients, SendReport* report,
-                 std::string* error);
+  // Delivers `sends` (queued, or PENDING and due) and applies every reply
+  // in one durable transaction: the send's state, its attempt, and the
+  // bounce each refusal is.
+  bool Deliver(std::vector<store::Send> sends, SendReport* report, std::string* error);
 
   // Delivers the PENDING sends whose retry is due.
   bool RetryDue(SendReport* report, std::string* error);
@@ -57,14 +58,15 @@ class Sender {
   static int64_t Backoff(int64_t attempts);
 
  private:
-  bool Deliver(std::vector<store::Send> sends, SendReport* report, std::string* error);
-
   store::Store* store_;
   policy::Policy* policy_;
   const classify::Classifier* classifier_;
   const VerpSigner* signer_;
   SenderOptions options_;
 };
+
+// A new Message-ID (without angle brackets) in `domain`: 96 random bits.
+std::string NewMessageId(const std::string& domain);
 
 // The SMTP destination for a recipient domain: a static route, the relay,
 // or the domain's best MX (the domain itself when it has none).

@@ -4,12 +4,12 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "intake/smtp_session.h"
+#include "policy/policy.h"
 #include "store/store.h"
 
 namespace rebound::intake {
@@ -17,7 +17,6 @@ namespace rebound::intake {
 namespace {
 
 constexpr size_t kMaxLine = 1u << 20;  // longer lines end the connection
-constexpr size_t kApplyBatch = 500;
 
 // A finished message waiting for its durable commit.
 struct StoreJob {
@@ -32,7 +31,6 @@ struct StoreJob {
 struct Receiver::Impl {
   ReceiverOptions options;
   delivery::VerpSigner signer;
-  const classify::Classifier* classifier;
   Stats stats;
 
   asio::io_context io;
@@ -46,8 +44,7 @@ struct Receiver::Impl {
   std::deque<StoreJob> jobs;
   bool stopping = false;
 
-  Impl(ReceiverOptions o, delivery::VerpSigner s, const classify::Classifier* c)
-      : options(std::move(o)), signer(std::move(s)), classifier(c) {}
+  Impl(ReceiverOptions o, delivery::VerpSigner s) : options(std::move(o)), signer(std::move(s)) {}
 
   void Accept();
   void Submit(StoreJob job) {
@@ -58,7 +55,6 @@ struct Receiver::Impl {
     cv.notify_one();
   }
   void WriterLoop();
-  void ApplyPending();
 };
 
 namespace {
@@ -252,90 +248,12 @@ void Receiver::Impl::WriterLoop() {
     for (size_t i = 0; i < batch.size(); ++i) {
       asio::post(io, [done = std::move(batch[i].done), ok, id = ids[i]]() { done(ok, id); });
     }
-    if (ok) ApplyPending();
+    if (ok && options.on_stored) options.on_stored();
   }
 }
 
-// Classifies the stored messages and applies them to the send each one's
-// return path names. Runs after their 250 went out: a crash here loses
-// nothing, the next start applies them.
-void Receiver::Impl::ApplyPending() {
-  policy::Policy policy(store.get(), options.policy, policy::SystemClock());
-  message::Message msg;
-  std::vector<classify::Verdict> verdicts;
-  while (true) {
-    std::string error;
-    std::vector<store::Store::Inbound> inbound;
-    if (!store->Begin(&error) || !store->PendingInbound(kApplyBatch, &inbound, &error)) {
-      store->Rollback();
-      spdlog::error("cannot read stored messages: {}", error);
-      return;
-    }
-    store->Rollback();  // PostgreSQL's row locks are not needed past the read here
-    if (inbound.empty()) return;
-    for (const store::Store::Inbound& in : inbound) {
-      const int64_t now = policy.Now();
-      store::Send send;
-      bool found = false;
-      if (in.send_id == 0 || !store->FindSend(in.send_id, &send, &found, &error) || !found) {
-        store->MarkInbound(in.id, "unmatched", "no send with the return path's id", now, &error);
-        ++stats.unmatched;
-        continue;
-      }
-      msg.Parse(in.raw, classifier->options().limits);
-      verdicts.clear();
-      classifier->Classify(msg, &verdicts);
-      std::vector<policy::Incoming> records;
-      for (size_t i = 0; i < verdicts.size(); ++i) {
-        const classify::Verdict& v = verdicts[i];
-        if (!v.error.empty() || (v.type == classify::BounceType::kNone && v.cause == formats::Cause::kUndefined)) {
-          continue;
-        }
-        policy::Incoming rec;
-        rec.account_id = send.account_id;
-        rec.send_id = send.id;
-        rec.address = send.address;  // the return path names the send, and so the recipient
-        rec.type = std::string(classify::TypeName(v.type));
-        rec.reason = std::string(classify::ReasonName(v.reason));
-        rec.cause = std::string(formats::CauseName(v.cause));
-        rec.status = v.finding.status;
-        rec.reply_code = v.finding.reply_code;
-        rec.diagnostic = v.finding.diagnostic;
-        rec.format = std::string(v.format);
-        rec.evidence = nlohmann::json(v.evidence).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        rec.feedback_type = v.finding.feedback_type;
-        rec.raw = in.raw;
-        rec.fingerprint_salt = std::to_string(i);
-        records.push_back(std::move(rec));
-      }
-      std::vector<policy::Outcome> outcomes;
-      std::vector<std::string> errors;
-      std::string state = "applied";
-      std::string note;
-      if (records.empty()) {
-        state = "unmatched";
-        note = verdicts.empty() || verdicts[0].error.empty() ? "not a bounce" : verdicts[0].error;
-      } else if (!policy.ApplyBatch(records, &outcomes, &errors, &error)) {
-        spdlog::error("cannot apply stored message {}: {}; retried later", in.id, error);
-        return;  // stays stored; retried at the next round
-      } else {
-        for (const std::string& e : errors) {
-          if (!e.empty()) note = e;
-        }
-      }
-      store->MarkInbound(in.id, state, note, now, &error);
-      spdlog::debug("message {} for send {}: {}{}", in.id, in.send_id, state, note.empty() ? "" : " (" + note + ")");
-      if (state == "applied") {
-        ++stats.applied;
-      } else {
-        ++stats.unmatched;
-      }
-    }
-  }
-}
-
-Receiver::Receiver(ReceiverOptions options, delivery::VerpSigner signer, const classify::Classifier* classifier)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(signer), classifier)) {}
+Receiver::Receiver(ReceiverOptions options, delivery::VerpSigner signer)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(signer))) {}
 
 Receiver::~Receiver() {
   Stop();
@@ -345,7 +263,7 @@ Receiver::~Receiver() {
 bool Receiver::Start(std::string* error) {
   impl_->store = store::Store::Open(impl_->options.database, error);
   if (!impl_->store) return false;
-  impl_->ApplyPending();
+  if (impl_->options.on_stored) impl_->options.on_stored();
   const std::string& listen = impl_->options.listen;
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) {

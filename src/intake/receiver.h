@@ -1,13 +1,14 @@
 // The bounce receiver (`rebound serve`): an SMTP or LMTP server for the
 // platform's bounce domain. It accepts mail only for signed VERP return
 // paths (550 for anything else: never a relay, and a forged bounce
-// suppresses nobody), answers 250 only once the message is durably stored,
-// then classifies it and applies it to the send's account and contact.
+// suppresses nobody) and answers 250 only once the message is durably
+// stored. Classifying and applying a stored message is the application's
+// (app::App::ProcessInbound), told by `on_stored` after each commit; a
+// message stored but not applied (say, after a crash) is applied then.
 //
 // One network thread runs every connection (asio); one writer thread owns
 // the database connection and commits the messages that finished DATA
-// together (group commit), then answers them. Messages stored but not yet
-// applied (say, after a crash) are applied when the receiver starts.
+// together (group commit), then answers them.
 #pragma once
 
 #include <atomic>
@@ -15,9 +16,9 @@
 #include <memory>
 #include <string>
 
-#include "classify/classifier.h"
+#include <functional>
+
 #include "delivery/verp.h"
-#include "policy/policy.h"
 
 namespace rebound::intake {
 
@@ -29,16 +30,17 @@ struct ReceiverOptions {
   int max_connections = 100;
   int timeout_seconds = 300;
   std::string database;  // store URL
-  policy::Settings policy;
+  // Runs on the writer thread after each commit of stored messages (and
+  // once at Start): a hint that there is something to apply.
+  std::function<void()> on_stored;
 };
 
 class Receiver {
  public:
-  Receiver(ReceiverOptions options, delivery::VerpSigner signer, const classify::Classifier* classifier);
+  Receiver(ReceiverOptions options, delivery::VerpSigner signer);
   ~Receiver();
 
-  // Opens the store, applies what a previous run left stored, and binds
-  // the listening socket. False with `error` when any of it fails.
+  // Opens the store and binds the listening socket. False with `error` when any of it fails.
   bool Start(std::string* error);
   // The port actually bound (useful with port 0).
   int port() const;
@@ -51,8 +53,6 @@ class Receiver {
     std::atomic<uint64_t> connections{0};
     std::atomic<uint64_t> stored{0};
     std::atomic<uint64_t> refused_recipients{0};
-    std::atomic<uint64_t> applied{0};
-    std::atomic<uint64_t> unmatched{0};
   };
   const Stats& stats() const;
 

@@ -58,6 +58,22 @@ Clock SystemClock() {
 
 bool IsAddressDeadReason(const std::string& reason) { return reason == "UNKNOWN_USER" || reason == "MAILBOX_FULL"; }
 
+bool IsAddressDeadReason(classify::Reason reason) {
+  return reason == classify::Reason::kUnknownUser || reason == classify::Reason::kMailboxFull;
+}
+
+int64_t Policy::HealingSecondWithin(const Account& account) const {
+  return account.healing_second_within > 0 ? account.healing_second_within : settings_.healing_second_within;
+}
+
+int64_t Policy::HealingLapseAfter(const Account& account) const {
+  return account.healing_lapse_after > 0 ? account.healing_lapse_after : settings_.healing_lapse_after;
+}
+
+bool Policy::Emit(const Change& change, std::string* error) {
+  return sink_ == nullptr || sink_->OnChange(*store_, change, error);
+}
+
 std::string Fingerprint(int64_t account_id, const std::string& address, const std::string& raw,
                         const std::string& salt) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -140,6 +156,7 @@ bool Policy::ApplyBatch(const std::vector<Incoming>& batch, std::vector<Outcome>
 }
 
 bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* error) {
+  using classify::BounceType;
   *out = Outcome();
   const int64_t now = clock_();
   Account account;
@@ -154,24 +171,27 @@ bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* e
   // are serialised and count each other's bounces.
   int64_t global_since = 0;
   int64_t lifted_at = 0;
-  if (in.type == "HARD" && !store_->LockAddress(address, &global_since, &lifted_at, error)) return false;
+  if (in.type == BounceType::kHard && !store_->LockAddress(address, &global_since, &lifted_at, error)) return false;
 
   Contact contact;
   if (!store_->UpsertContact(account.id, address, "", now, &contact, error)) return false;
 
+  const std::string type(classify::TypeName(in.type));
+  const std::string reason(classify::ReasonName(in.reason));
   store::BounceEvent event;
   event.fingerprint = Fingerprint(account.id, address, in.raw, in.fingerprint_salt);
   event.account_id = account.id;
   event.contact_id = contact.id;
   event.send_id = in.send_id;
   event.address = address;
-  event.type = in.type;
-  event.reason = in.reason;
-  event.cause = in.cause.empty() ? "undefined" : in.cause;
+  event.type = type;
+  event.reason = reason;
+  event.cause = std::string(formats::CauseName(in.cause));
   event.status = in.status;
   event.reply_code = in.reply_code;
   event.diagnostic = in.diagnostic;
   event.format = in.format;
+  event.remote_mta = in.remote_mta;
   event.evidence = in.evidence;
   event.raw_message = in.raw;
   event.occurred_at = now;
@@ -188,55 +208,67 @@ bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* e
   bool have_send = false;
   if (in.send_id != 0 && !store_->FindSend(in.send_id, &send, &have_send, error)) return false;
 
-  if (in.type == "HARD") {
+  Change change;
+  change.account_id = account.id;
+  change.address = address;
+  change.send_id = in.send_id;
+  change.at = now;
+  change.event = &event;
+
+  if (in.type == BounceType::kHard || in.type == BounceType::kSoft) {
     if (have_send) {
       send.state = "bounced";
-      send.bounce_type = "HARD";
-      send.reason = in.reason;
+      send.bounce_type = type;
+      send.reason = reason;
       send.last_reply = in.diagnostic;
       if (!store_->UpdateSend(send, error)) return false;
     }
-    return ApplyHard(in, account, contact, event.id, global_since, lifted_at, out, error);
-  }
-  if (in.type == "SOFT") {
-    if (have_send) {
-      send.state = "bounced";
-      send.bounce_type = "SOFT";
-      send.reason = in.reason;
-      send.last_reply = in.diagnostic;
-      if (!store_->UpdateSend(send, error)) return false;
-    }
+    if (!Emit(change, error)) return false;
+    if (in.type == BounceType::kHard)
+      return ApplyHard(in, account, contact, event.id, global_since, lifted_at, out, error);
     if (contact.bounce_status == "none") {
       return store_->SetContactBounceState(contact.id, "soft", contact.hard_bounce_reason, error);
     }
     return true;
   }
-  if (in.type == "PENDING") {
+  if (in.type == BounceType::kPending) {
     // Still being retried: the send waits, the contact is untouched.
     if (have_send && send.state != "delivered" && send.state != "bounced") {
       send.state = "pending";
-      send.reason = in.reason;
+      send.reason = reason;
       send.last_reply = in.diagnostic;
       if (send.first_attempt_at == 0) send.first_attempt_at = now;
       if (!store_->UpdateSend(send, error)) return false;
     }
-    return true;
+    return Emit(change, error);
   }
   // Not a bounce.
-  if (in.cause == "feedback") {
+  if (in.cause == formats::Cause::kFeedback) {
     if (!store_->RecordComplaint(account.id, address, in.feedback_type, event.id, now, error)) return false;
+    change.kind = ChangeKind::kComplaint;
+    if (!Emit(change, error)) return false;
     Suppression existing;
     bool suppressed = false;
     if (!store_->FindSuppression(account.id, address, &existing, &suppressed, error)) return false;
     if (!suppressed) {
-      if (!store_->PutSuppression(Suppression{account.id, address, "complaint", "", now}, event.id, error)) {
+      if (!store_->PutSuppression(Suppression{account.id, address, "complaint", "", now, ""}, event.id, error)) {
         return false;
       }
+      Change s;
+      s.kind = ChangeKind::kSuppressed;
+      s.account_id = account.id;
+      s.address = address;
+      s.at = now;
+      s.suppression_kind = "complaint";
+      if (!Emit(s, error)) return false;
     }
     out->suppressed = true;
     return true;
   }
-  if (in.cause == "delivered") return RecordDelivery(account.id, address, in.send_id, error);
+  if (in.cause == formats::Cause::kDelivered) {
+    change.kind = ChangeKind::kDelivery;
+    return Emit(change, error) && RecordDeliveryState(account.id, address, in.send_id, error);
+  }
   return true;  // auto-replies and the like change nothing
 }
 
@@ -244,25 +276,40 @@ bool Policy::ApplyHard(const Incoming& in, const Account& account, const Contact
                        int64_t global_since, int64_t lifted_at, Outcome* out, std::string* error) {
   const int64_t now = clock_();
   const std::string& address = contact.address;
+  const std::string reason(classify::ReasonName(in.reason));
   bool suppress = true;
-  if (account.policy == "healing" && IsFilterReason(in.reason)) {
+  if (account.policy == "healing" && IsFilterReason(reason)) {
     // Filters often reject valid people: suppress only at the second such
     // bounce within the window.
     int64_t earlier = 0;
-    if (!store_->CountHardBounces(account.id, address, kFilterReasons, now - settings_.healing_second_within, event_id,
+    if (!store_->CountHardBounces(account.id, address, kFilterReasons, now - HealingSecondWithin(account), event_id,
                                   &earlier, error)) {
       return false;
     }
     suppress = earlier > 0;
   }
   if (suppress) {
-    // A hard bounce outranks a complaint; a newer hard bounce refreshes the
-    // reason and the time it lapses from.
-    if (!store_->PutSuppression(Suppression{account.id, address, "hard_bounce", in.reason, now}, event_id, error) ||
-        !store_->SetContactBounceState(contact.id, "hard", in.reason, error)) {
+    // A hard bounce outranks a complaint or a manual suppression; a newer
+    // hard bounce refreshes the reason and the time it lapses from.
+    Suppression before;
+    bool was = false;
+    if (!store_->FindSuppression(account.id, address, &before, &was, error) ||
+        !store_->PutSuppression(Suppression{account.id, address, "hard_bounce", reason, now, ""}, event_id, error) ||
+        !store_->SetContactBounceState(contact.id, "hard", reason, error)) {
       return false;
     }
     out->suppressed = true;
+    if (!was || before.kind != "hard_bounce" || before.reason != reason) {
+      Change s;
+      s.kind = ChangeKind::kSuppressed;
+      s.account_id = account.id;
+      s.address = address;
+      s.send_id = in.send_id;
+      s.at = now;
+      s.suppression_kind = "hard_bounce";
+      s.reason = reason;
+      if (!Emit(s, error)) return false;
+    }
   } else if (contact.bounce_status == "none") {
     if (!store_->SetContactBounceState(contact.id, "soft", contact.hard_bounce_reason, error)) return false;
   }
@@ -277,14 +324,27 @@ bool Policy::ApplyHard(const Incoming& in, const Account& account, const Contact
   if (accounts >= settings_.global_accounts) {
     if (!store_->SetGlobal(address, now, error)) return false;
     out->became_global = true;
+    Change g;
+    g.kind = ChangeKind::kGlobal;
+    g.address = address;
+    g.at = now;
+    if (!Emit(g, error)) return false;
   }
   return true;
 }
 
-bool Policy::Unbounce(int64_t account_id, const std::string& raw_address, const std::string& by, const std::string& why,
+bool Policy::Unbounce(int64_t account_id, const std::string& address, const std::string& by, const std::string& why,
                       bool confirmed, std::string* error) {
+  LiftError code = LiftError::kNone;
+  return Unbounce(account_id, address, by, why, confirmed, &code, error);
+}
+
+bool Policy::Unbounce(int64_t account_id, const std::string& raw_address, const std::string& by, const std::string& why,
+                      bool confirmed, LiftError* code, std::string* error) {
   const std::string address = store::NormalizeAddress(raw_address);
+  *code = LiftError::kNone;
   if (by.empty() || why.empty()) {
+    *code = LiftError::kBadRequest;
     *error = "an unbounce needs who asked for it and why";
     return false;
   }
@@ -297,29 +357,128 @@ bool Policy::Unbounce(int64_t account_id, const std::string& raw_address, const 
       int64_t lifted = 0;
       if (!store_->GlobalState(address, &global_since, &lifted, error)) return false;
       if (global_since != 0) {
+        *code = LiftError::kGlobal;
         *error = address + " is globally bounced: only a platform operator can lift it";
       } else if (found) {
-        *error = address + " is suppressed by a spam complaint, not a hard bounce";
+        *code = LiftError::kBadRequest;
+        *error = address + (s.kind == "manual" ? " is suppressed by hand, not by a hard bounce"
+                                               : " is suppressed by a spam complaint, not a hard bounce");
       } else {
+        *code = LiftError::kNotFound;
         *error = address + " has no hard bounce in this account";
       }
       return false;
     }
     if (IsAddressDeadReason(s.reason) && !confirmed) {
+      *code = LiftError::kNeedsConfirmation;
       *error =
           address + " bounced with " + s.reason + ": the address is probably dead; confirm the unbounce explicitly";
       return false;
     }
+    return LiftHardBounce(account_id, address, s, by, why, error);
+  });
+}
+
+bool Policy::LiftHardBounce(int64_t account_id, const std::string& address, const Suppression& s, const std::string& by,
+                            const std::string& why, std::string* error) {
+  Contact contact;
+  bool have_contact = false;
+  const int64_t now = clock_();
+  if (!store_->DeleteSuppression(account_id, address, error) || !store_->LiftBounceEvents(account_id, address, error) ||
+      !store_->RecordUnbounce(account_id, address, s.reason, by, why, now, error) ||
+      !store_->FindContact(account_id, address, &contact, &have_contact, error)) {
+    return false;
+  }
+  if (have_contact && !store_->SetContactBounceState(contact.id, "none", "", error)) return false;
+  Change c;
+  c.kind = ChangeKind::kUnbounced;
+  c.account_id = account_id;
+  c.address = address;
+  c.at = now;
+  c.suppression_kind = s.kind;
+  c.reason = s.reason;
+  c.by = by;
+  c.why = why;
+  return Emit(c, error);
+}
+
+bool Policy::Suppress(int64_t account_id, const std::string& raw_address, const std::string& by, const std::string& why,
+                      bool* already, std::string* error) {
+  const std::string address = store::NormalizeAddress(raw_address);
+  *already = false;
+  if (address.empty() || address.find('@') == std::string::npos) {
+    *error = "\"" + raw_address + "\" is not an email address";
+    return false;
+  }
+  if (by.empty() || why.empty()) {
+    *error = "a manual suppression needs who asked for it and why";
+    return false;
+  }
+  return InTransaction(store_, error, [&] {
+    Suppression s;
+    bool found = false;
+    if (!store_->FindSuppression(account_id, address, &s, &found, error)) return false;
+    if (found) {
+      *already = true;
+      return true;
+    }
+    const int64_t now = clock_();
     Contact contact;
-    bool have_contact = false;
-    if (!store_->DeleteSuppression(account_id, address, error) ||
-        !store_->LiftBounceEvents(account_id, address, error) ||
-        !store_->RecordUnbounce(account_id, address, s.reason, by, why, clock_(), error) ||
-        !store_->FindContact(account_id, address, &contact, &have_contact, error)) {
+    if (!store_->UpsertContact(account_id, address, "", now, &contact, error) ||
+        !store_->PutSuppression(Suppression{account_id, address, "manual", "", now, why}, 0, error) ||
+        !store_->RecordSuppressionChange(account_id, address, "suppress", "manual", "", by, why, now, error)) {
       return false;
     }
-    if (have_contact && !store_->SetContactBounceState(contact.id, "none", "", error)) return false;
-    return true;
+    Change c;
+    c.kind = ChangeKind::kSuppressed;
+    c.account_id = account_id;
+    c.address = address;
+    c.at = now;
+    c.suppression_kind = "manual";
+    c.by = by;
+    c.why = why;
+    return Emit(c, error);
+  });
+}
+
+bool Policy::RemoveSuppression(int64_t account_id, const std::string& raw_address, const std::string& by,
+                               const std::string& why, bool confirmed, LiftError* code, std::string* error) {
+  const std::string address = store::NormalizeAddress(raw_address);
+  *code = LiftError::kNone;
+  Suppression s;
+  bool found = false;
+  if (!store_->FindSuppression(account_id, address, &s, &found, error)) return false;
+  if (found && s.kind == "hard_bounce") return Unbounce(account_id, address, by, why, confirmed, code, error);
+  if (by.empty() || why.empty()) {
+    *code = LiftError::kBadRequest;
+    *error = "removing a suppression needs who asked for it and why";
+    return false;
+  }
+  return InTransaction(store_, error, [&] {
+    if (!store_->FindSuppression(account_id, address, &s, &found, error)) return false;
+    if (!found) {
+      int64_t global_since = 0;
+      int64_t lifted = 0;
+      if (!store_->GlobalState(address, &global_since, &lifted, error)) return false;
+      *code = global_since != 0 ? LiftError::kGlobal : LiftError::kNotFound;
+      *error = global_since != 0 ? address + " is globally bounced: only a platform operator can lift it"
+                                 : address + " is not suppressed in this account";
+      return false;
+    }
+    const int64_t now = clock_();
+    if (!store_->DeleteSuppression(account_id, address, error) ||
+        !store_->RecordSuppressionChange(account_id, address, "remove", s.kind, s.reason, by, why, now, error)) {
+      return false;
+    }
+    Change c;
+    c.kind = ChangeKind::kUnbounced;
+    c.account_id = account_id;
+    c.address = address;
+    c.at = now;
+    c.suppression_kind = s.kind;
+    c.by = by;
+    c.why = why;
+    return Emit(c, error);
   });
 }
 
@@ -345,6 +504,16 @@ bool Policy::LiftGlobal(const std::string& raw_address, const std::string& opera
 }
 
 bool Policy::RecordDelivery(int64_t account_id, const std::string& address, int64_t send_id, std::string* error) {
+  Change c;
+  c.kind = ChangeKind::kDelivery;
+  c.account_id = account_id;
+  c.address = store::NormalizeAddress(address);
+  c.send_id = send_id;
+  c.at = clock_();
+  return Emit(c, error) && RecordDeliveryState(account_id, address, send_id, error);
+}
+
+bool Policy::RecordDeliveryState(int64_t account_id, const std::string& address, int64_t send_id, std::string* error) {
   Contact contact;
   bool found = false;
   if (!store_->FindContact(account_id, address, &contact, &found, error)) return false;
@@ -365,11 +534,22 @@ bool Policy::RecordDelivery(int64_t account_id, const std::string& address, int6
   return true;
 }
 
+bool Policy::NoteSent(const store::Send& send, std::string* error) {
+  Change c;
+  c.kind = ChangeKind::kSent;
+  c.account_id = send.account_id;
+  c.address = send.address;
+  c.send_id = send.id;
+  c.at = clock_();
+  return Emit(c, error);
+}
+
 bool Policy::ExpirePending(int* expired, std::string* error) {
   *expired = 0;
   return InTransaction(store_, error, [&] {
     std::vector<store::Send> sends;
-    if (!store_->PendingSendsStartedBefore(clock_() - settings_.pending_expiry, &sends, error)) return false;
+    const int64_t now = clock_();
+    if (!store_->PendingSendsStartedBefore(now - settings_.pending_expiry, &sends, error)) return false;
     for (store::Send& send : sends) {
       send.state = "bounced";
       send.bounce_type = "SOFT";
@@ -382,6 +562,33 @@ bool Policy::ExpirePending(int* expired, std::string* error) {
           !store_->SetContactBounceState(contact.id, "soft", contact.hard_bounce_reason, error)) {
         return false;
       }
+      // The SOFT bounce the send became is an event of its own, on the
+      // timeline and in the statistics, with the last reply seen.
+      store::BounceEvent event;
+      event.fingerprint = Fingerprint(send.account_id, send.address, "expired", "send " + std::to_string(send.id));
+      event.account_id = send.account_id;
+      event.contact_id = send.contact_id;
+      event.send_id = send.id;
+      event.address = send.address;
+      event.type = "SOFT";
+      event.reason = send.reason;
+      event.cause = "expired";
+      event.diagnostic = send.last_reply;
+      event.format = "smtp";
+      event.evidence = "[\"still not delivered " + std::to_string(settings_.pending_expiry / 3600) +
+                       " hours after the first attempt\"]";
+      event.occurred_at = now;
+      bool inserted = false;
+      if (!store_->InsertBounceEvent(&event, &inserted, error)) return false;
+      if (inserted) {
+        Change c;
+        c.account_id = send.account_id;
+        c.address = send.address;
+        c.send_id = send.id;
+        c.at = now;
+        c.event = &event;
+        if (!Emit(c, error)) return false;
+      }
       ++*expired;
     }
     return true;
@@ -390,7 +597,7 @@ bool Policy::ExpirePending(int* expired, std::string* error) {
 
 bool Policy::InForce(const Account& account, const Suppression& s, int64_t now) const {
   if (s.kind == "hard_bounce" && account.policy == "healing" && IsFilterReason(s.reason)) {
-    return now - s.since < settings_.healing_lapse_after;
+    return now - s.since < HealingLapseAfter(account);
   }
   return true;
 }
@@ -414,6 +621,7 @@ bool Policy::View(int64_t account_id, const std::string& raw_address, ContactVie
   if (suppressed && InForce(account, s, now)) {
     out->suppressed = true;
     out->suppression = s.kind;
+    out->suppression_row = s;
   } else if (suppressed && out->status == "hard") {
     out->status = "soft";  // a healing suppression that lapsed
   }
@@ -462,7 +670,7 @@ bool Policy::Eligibility(int64_t account_id, const std::vector<std::string>& add
     } else if (global_set.count(key)) {
       excluded->push_back(Exclusion{i, "global_bounce", ""});
     } else if (it != by_address.end()) {
-      excluded->push_back(Exclusion{i, "complaint", ""});
+      excluded->push_back(Exclusion{i, it->second->kind, ""});
     }
   }
   return true;

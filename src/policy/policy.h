@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "classify/verdict.h"
 #include "store/store.h"
 
 namespace rebound::policy {
@@ -34,6 +35,11 @@ struct Settings {
   int64_t healing_second_within = int64_t{30} * 86400;
   int64_t healing_lapse_after = int64_t{90} * 86400;
   int64_t pending_expiry = int64_t{72} * 3600;  // PENDING becomes SOFT after this
+  // The bounce-rate brake of a marketing email: it pauses itself when, after
+  // at least brake_min_sends sends, more than brake_max_hard_bp basis points
+  // of them hard-bounced. Accounts may set their own.
+  int64_t brake_min_sends = 200;
+  int64_t brake_max_hard_bp = 500;
 };
 
 // One classified bounce, complaint or notice for one address of an account.
@@ -41,13 +47,14 @@ struct Incoming {
   int64_t account_id = 0;
   int64_t send_id = 0;  // 0 when not correlated with a send
   std::string address;
-  std::string type;    // HARD, SOFT, PENDING, NONE
-  std::string reason;  // UNKNOWN_USER, ... (empty for NONE)
-  std::string cause;   // fine-grained cause
+  classify::BounceType type = classify::BounceType::kNone;
+  classify::Reason reason = classify::Reason::kNone;  // kNone only for type kNone
+  formats::Cause cause = formats::Cause::kUndefined;
   std::string status;
   std::string reply_code;
   std::string diagnostic;
   std::string format;
+  std::string remote_mta;
   std::string evidence;       // JSON array
   std::string feedback_type;  // for complaints
   std::string raw;            // the message (or SMTP reply) as received
@@ -63,27 +70,69 @@ struct Outcome {
   int64_t event_id = 0;
 };
 
+// What a decision changed, told to a ChangeSink inside the decision's
+// transaction: the webhook outbox and the statistics are written there, so
+// that they are committed, or lost, with the change itself.
+enum class ChangeKind {
+  kBounce,      // a bounce event of type HARD, SOFT or PENDING was recorded
+  kComplaint,   // a spam complaint
+  kDelivery,    // a delivery (SMTP accepted, or a delivery notice)
+  kSuppressed,  // the contact became suppressed in the account (or its reason changed)
+  kUnbounced,   // a suppression was lifted by a user
+  kGlobal,      // the address became GLOBAL (account_id is 0)
+  kSent,        // the first delivery attempt of a send
+};
+
+struct Change {
+  ChangeKind kind = ChangeKind::kBounce;
+  int64_t account_id = 0;
+  std::string address;
+  int64_t send_id = 0;
+  int64_t at = 0;
+  // The event recorded, for kBounce, kComplaint and a kDelivery from a
+  // notice; null otherwise. Valid during the call only.
+  const store::BounceEvent* event = nullptr;
+  // kSuppressed: the suppression's kind; kUnbounced: the kind lifted.
+  std::string suppression_kind;
+  std::string reason;  // kSuppressed: the hard bounce reason, if any
+  std::string by;      // kUnbounced, and a manual kSuppressed
+  std::string why;
+};
+
+class ChangeSink {
+ public:
+  virtual ~ChangeSink() = default;
+  // Runs inside the transaction of the change, on `store`, which is the
+  // Policy's. False (with `error`) rolls the change back. Must be safe to
+  // call from several threads, each with its own store.
+  virtual bool OnChange(store::Store& store, const Change& change, std::string* error) = 0;
+};
+
 // What an account sees of one of its contacts.
 struct ContactView {
   bool exists = false;
   store::Contact contact;
   std::string status;  // none, soft, hard, global
   bool suppressed = false;
-  std::string suppression;  // hard_bounce, complaint, global_bounce, or empty
+  std::string suppression;             // hard_bounce, complaint, manual, global_bounce, or empty
+  store::Suppression suppression_row;  // when suppressed in the account
   std::vector<store::BounceEvent> history;
 };
 
 // Why a contact may not receive marketing email.
 struct Exclusion {
   size_t index = 0;    // position in the list given
-  std::string why;     // hard_bounce, global_bounce, complaint
+  std::string why;     // hard_bounce, global_bounce, complaint, manual
   std::string reason;  // the hard bounce reason, for hard_bounce
 };
 
 class Policy {
  public:
-  Policy(store::Store* store, Settings settings, Clock clock)
-      : store_(store), settings_(settings), clock_(std::move(clock)) {}
+  Policy(store::Store* store, Settings settings, Clock clock, ChangeSink* sink = nullptr)
+      : store_(store), settings_(settings), clock_(std::move(clock)), sink_(sink) {}
+
+  // Why an unbounce or a removal was refused.
+  enum class LiftError { kNone, kNotFound, kNeedsConfirmation, kGlobal, kBadRequest };
 
   // Applies one incoming record in its own transaction.
   bool Apply(const Incoming& in, Outcome* out, std::string* error);
@@ -99,13 +148,38 @@ class Policy {
   // LiftGlobal.
   bool Unbounce(int64_t account_id, const std::string& address, const std::string& by, const std::string& why,
                 bool confirmed, std::string* error);
+  // The same with why it failed, for callers that answer with a status.
+  bool Unbounce(int64_t account_id, const std::string& address, const std::string& by, const std::string& why,
+                bool confirmed, LiftError* code, std::string* error);
+
+  // A user of the account suppresses `address` by hand (kind "manual"),
+  // with who and why. An address suppressed already stays as it is:
+  // *already is set and nothing changes.
+  bool Suppress(int64_t account_id, const std::string& address, const std::string& by, const std::string& why,
+                bool* already, std::string* error);
+
+  // A user lifts the account's suppression of `address`, whatever its kind:
+  // a hard bounce follows the rules of Unbounce, a manual suppression or a
+  // complaint is removed and audited. *code tells why it failed.
+  bool RemoveSuppression(int64_t account_id, const std::string& address, const std::string& by, const std::string& why,
+                         bool confirmed, LiftError* code, std::string* error);
 
   // A platform operator lifts the GLOBAL state of an address.
   bool LiftGlobal(const std::string& address, const std::string& operator_name, const std::string& why,
                   std::string* error);
 
-  // A delivery to the address succeeded: SOFT status is cleared.
+  // A delivery to the address succeeded: SOFT status is cleared. Inside the
+  // caller's transaction.
   bool RecordDelivery(int64_t account_id, const std::string& address, int64_t send_id, std::string* error);
+
+  // The first attempt of a send was made (for the statistics). Inside the
+  // caller's transaction.
+  bool NoteSent(const store::Send& send, std::string* error);
+
+  // The numbers that apply to `account`: its own where set, else the
+  // configuration's.
+  int64_t HealingSecondWithin(const store::Account& account) const;
+  int64_t HealingLapseAfter(const store::Account& account) const;
 
   // PENDING sends 72 hours past their first attempt become SOFT bounces
   // with the last reason seen. Sets *expired to how many.
@@ -119,25 +193,33 @@ class Policy {
 
   int64_t Now() const { return clock_(); }
   const Settings& settings() const { return settings_; }
+  const Clock& clock() const { return clock_; }
+  ChangeSink* sink() const { return sink_; }
 
  private:
   bool ApplyInTransaction(const Incoming& in, Outcome* out, std::string* error);
+  bool RecordDeliveryState(int64_t account_id, const std::string& address, int64_t send_id, std::string* error);
   bool ApplyHard(const Incoming& in, const store::Account& account, const store::Contact& contact, int64_t event_id,
                  int64_t global_since, int64_t lifted_at, Outcome* out, std::string* error);
   // The account, read once per transaction (accounts change rarely).
   bool CachedAccount(int64_t id, store::Account* out, std::string* error);
   // Whether a suppression is in force now under the account's policy.
   bool InForce(const store::Account& account, const store::Suppression& s, int64_t now) const;
+  bool Emit(const Change& change, std::string* error);
+  bool LiftHardBounce(int64_t account_id, const std::string& address, const store::Suppression& s,
+                      const std::string& by, const std::string& why, std::string* error);
 
   store::Store* store_;
   Settings settings_;
   Clock clock_;
+  ChangeSink* sink_;
   std::vector<store::Account> accounts_;  // CachedAccount, cleared per transaction
 };
 
 // Reasons whose HARD bounces count toward GLOBAL and are strict under
 // every policy.
 bool IsAddressDeadReason(const std::string& reason);
+bool IsAddressDeadReason(classify::Reason reason);
 
 // The fingerprint that makes applying the same bounce twice a no-op.
 std::string Fingerprint(int64_t account_id, const std::string& address, const std::string& raw,

@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include "store/rows.h"
+
 #include <algorithm>
 #include <string_view>
 
@@ -17,51 +19,13 @@ struct Migration {
   int version;
   std::string_view name;  // migrations/<name>.<dialect>.sql
 };
-constexpr Migration kMigrations[] = {{1, "001_init"}, {2, "002_inbound"}};
+constexpr Migration kMigrations[] = {{1, "001_init"}, {2, "002_inbound"}, {3, "003_api"}};
 
 // "001_init" -> the embedded "001_init.sqlite.sql" or "001_init.postgres.sql".
 std::string EmbeddedMigration(Dialect d, std::string_view name) {
   std::string key = std::string(name) + (d == Dialect::kSqlite ? ".sqlite.sql" : ".postgres.sql");
   return std::string(migrations::File(key));
 }
-
-std::string InList(size_t n) {
-  std::string s = "(";
-  for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
-  return s + ")";
-}
-
-Account ReadAccount(const Row& r) { return Account{AsInt(r[0]), AsText(r[1]), AsText(r[2])}; }
-
-Contact ReadContact(const Row& r) {
-  return Contact{AsInt(r[0]), AsInt(r[1]), AsText(r[2]), AsText(r[3], "{}"), AsText(r[4]), AsText(r[5], "none")};
-}
-
-constexpr std::string_view kContactColumns = "id, account_id, address, properties, hard_bounce_reason, bounce_status";
-constexpr std::string_view kSendColumns =
-    "s.id, s.email_id, s.account_id, s.contact_id, c.address, s.message_id, s.state, s.bounce_type, s.reason, "
-    "s.last_reply, s.first_attempt_at, s.attempts, s.next_attempt_at";
-
-Send ReadSend(const Row& r) {
-  Send s;
-  s.id = AsInt(r[0]);
-  s.email_id = AsInt(r[1]);
-  s.account_id = AsInt(r[2]);
-  s.contact_id = AsInt(r[3]);
-  s.address = AsText(r[4]);
-  s.message_id = AsText(r[5]);
-  s.state = AsText(r[6]);
-  s.bounce_type = AsText(r[7]);
-  s.reason = AsText(r[8]);
-  s.last_reply = AsText(r[9]);
-  s.first_attempt_at = AsInt(r[10]);
-  s.attempts = AsInt(r[11]);
-  s.next_attempt_at = AsInt(r[12]);
-  return s;
-}
-
-Value TextOrNull(const std::string& s) { return s.empty() ? Value(nullptr) : Value(ValidUtf8(s)); }
-Value IdOrNull(int64_t id) { return id == 0 ? Value(nullptr) : Value(id); }
 
 }  // namespace
 
@@ -163,8 +127,9 @@ bool Store::CreateAccount(const std::string& name, const std::string& policy, in
     return false;
   }
   Rows rows;
-  if (!db_->Exec("INSERT INTO accounts (name, policy, created_at) VALUES (?, ?, ?) RETURNING id, name, policy",
-                 {name, policy, now}, &rows, error)) {
+  if (!db_->Exec(
+          "INSERT INTO accounts (name, policy, created_at) VALUES (?, ?, ?) RETURNING " + std::string(kAccountColumns),
+          {name, policy, now}, &rows, error)) {
     return false;
   }
   *out = ReadAccount(rows.at(0));
@@ -173,7 +138,8 @@ bool Store::CreateAccount(const std::string& name, const std::string& policy, in
 
 bool Store::FindAccount(const std::string& name, Account* out, bool* found, std::string* error) {
   Rows rows;
-  if (!db_->Exec("SELECT id, name, policy FROM accounts WHERE name = ?", {name}, &rows, error)) return false;
+  if (!db_->Exec("SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE name = ?", {name}, &rows, error))
+    return false;
   *found = !rows.empty();
   if (*found) *out = ReadAccount(rows[0]);
   return true;
@@ -181,7 +147,8 @@ bool Store::FindAccount(const std::string& name, Account* out, bool* found, std:
 
 bool Store::FindAccountById(int64_t id, Account* out, bool* found, std::string* error) {
   Rows rows;
-  if (!db_->Exec("SELECT id, name, policy FROM accounts WHERE id = ?", {id}, &rows, error)) return false;
+  if (!db_->Exec("SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE id = ?", {id}, &rows, error))
+    return false;
   *found = !rows.empty();
   if (*found) *out = ReadAccount(rows[0]);
   return true;
@@ -195,9 +162,24 @@ bool Store::SetAccountPolicy(int64_t account_id, const std::string& policy, std:
   return db_->Exec("UPDATE accounts SET policy = ? WHERE id = ?", {policy, account_id}, nullptr, error);
 }
 
+bool Store::UpdateAccount(const Account& a, std::string* error) {
+  if (a.policy != "strict" && a.policy != "healing") {
+    *error = "unknown suppression policy \"" + a.policy + "\" (strict or healing)";
+    return false;
+  }
+  auto number = [](int64_t n) { return n == 0 ? Value(nullptr) : Value(n); };
+  return db_->Exec(
+      "UPDATE accounts SET policy = ?, healing_second_within = ?, healing_lapse_after = ?, brake_min_sends = ?, "
+      "brake_max_hard_bp = ? WHERE id = ?",
+      {a.policy, number(a.healing_second_within), number(a.healing_lapse_after), number(a.brake_min_sends),
+       number(a.brake_max_hard_bp), a.id},
+      nullptr, error);
+}
+
 bool Store::ListAccounts(std::vector<Account>* out, std::string* error) {
   Rows rows;
-  if (!db_->Exec("SELECT id, name, policy FROM accounts ORDER BY id", {}, &rows, error)) return false;
+  if (!db_->Exec("SELECT " + std::string(kAccountColumns) + " FROM accounts ORDER BY id", {}, &rows, error))
+    return false;
   for (const Row& r : rows) out->push_back(ReadAccount(r));
   return true;
 }
@@ -238,11 +220,11 @@ bool Store::SetContactBounceState(int64_t contact_id, const std::string& bounce_
 
 bool Store::CreateEmail(int64_t account_id, const std::string& kind, const std::string& subject,
                         const std::string& body, const std::string& from, int64_t now, int64_t* email_id,
-                        std::string* error) {
+                        std::string* error, const std::string& state) {
   Rows rows;
-  if (!db_->Exec("INSERT INTO emails (account_id, kind, subject, body, from_address, created_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                 {account_id, kind, subject, body, from, now}, &rows, error)) {
+  if (!db_->Exec("INSERT INTO emails (account_id, kind, subject, body, from_address, created_at, state) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 {account_id, kind, ValidUtf8(subject), ValidUtf8(body), ValidUtf8(from), now, state}, &rows, error)) {
     return false;
   }
   *email_id = AsInt(rows.at(0).at(0));
@@ -293,15 +275,11 @@ bool Store::UpdateSend(const Send& s, std::string* error) {
 
 bool Store::FindEmail(int64_t email_id, Email* out, bool* found, std::string* error) {
   Rows rows;
-  if (!db_->Exec("SELECT id, account_id, kind, subject, body, from_address FROM emails WHERE id = ?", {email_id}, &rows,
-                 error)) {
+  if (!db_->Exec("SELECT " + std::string(kEmailColumns) + " FROM emails WHERE id = ?", {email_id}, &rows, error)) {
     return false;
   }
   *found = !rows.empty();
-  if (*found) {
-    const Row& r = rows[0];
-    *out = Email{AsInt(r[0]), AsInt(r[1]), AsText(r[2]), AsText(r[3]), AsText(r[4]), AsText(r[5])};
-  }
+  if (*found) *out = ReadEmail(rows[0]);
   return true;
 }
 
@@ -346,14 +324,15 @@ bool Store::PendingSendsStartedBefore(int64_t cutoff, std::vector<Send>* out, st
 bool Store::InsertBounceEvent(BounceEvent* e, bool* inserted, std::string* error) {
   Rows rows;
   if (!db_->Exec("INSERT INTO bounce_events (fingerprint, account_id, contact_id, send_id, address, type, reason, "
-                 "cause, status, reply_code, diagnostic, format, evidence, raw_message, occurred_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "cause, status, reply_code, diagnostic, format, evidence, raw_message, occurred_at, remote_mta) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
                  {e->fingerprint, e->account_id, IdOrNull(e->contact_id), IdOrNull(e->send_id),
                   NormalizeAddress(e->address), e->type, TextOrNull(e->reason), e->cause, TextOrNull(e->status),
                   TextOrNull(e->reply_code), TextOrNull(e->diagnostic), TextOrNull(e->format),
                   e->evidence.empty() ? std::string("[]") : ValidUtf8(e->evidence),
-                  e->raw_message.empty() ? Value(nullptr) : Value(Blob{e->raw_message}), e->occurred_at},
+                  e->raw_message.empty() ? Value(nullptr) : Value(Blob{e->raw_message}), e->occurred_at,
+                  TextOrNull(e->remote_mta)},
                  &rows, error)) {
     return false;
   }
@@ -365,32 +344,12 @@ bool Store::InsertBounceEvent(BounceEvent* e, bool* inserted, std::string* error
 bool Store::BounceHistory(int64_t account_id, const std::string& address, std::vector<BounceEvent>* out,
                           std::string* error) {
   Rows rows;
-  if (!db_->Exec("SELECT id, fingerprint, account_id, contact_id, send_id, address, type, reason, cause, status, "
-                 "reply_code, diagnostic, format, evidence, occurred_at, lifted FROM bounce_events "
-                 "WHERE account_id = ? AND address = ? ORDER BY occurred_at, id",
+  if (!db_->Exec("SELECT " + std::string(kBounceEventColumns) +
+                     " FROM bounce_events WHERE account_id = ? AND address = ? ORDER BY occurred_at, id",
                  {account_id, NormalizeAddress(address)}, &rows, error)) {
     return false;
   }
-  for (const Row& r : rows) {
-    BounceEvent e;
-    e.id = AsInt(r[0]);
-    e.fingerprint = AsText(r[1]);
-    e.account_id = AsInt(r[2]);
-    e.contact_id = AsInt(r[3]);
-    e.send_id = AsInt(r[4]);
-    e.address = AsText(r[5]);
-    e.type = AsText(r[6]);
-    e.reason = AsText(r[7]);
-    e.cause = AsText(r[8]);
-    e.status = AsText(r[9]);
-    e.reply_code = AsText(r[10]);
-    e.diagnostic = AsText(r[11]);
-    e.format = AsText(r[12]);
-    e.evidence = AsText(r[13], "[]");
-    e.occurred_at = AsInt(r[14]);
-    e.lifted = AsInt(r[15]) != 0;
-    out->push_back(std::move(e));
-  }
+  for (const Row& r : rows) out->push_back(ReadBounceEvent(r));
   return true;
 }
 
@@ -432,25 +391,24 @@ bool Store::LiftBounceEvents(int64_t account_id, const std::string& address, std
 bool Store::FindSuppression(int64_t account_id, const std::string& address, Suppression* out, bool* found,
                             std::string* error) {
   Rows rows;
-  if (!db_->Exec("SELECT account_id, address, kind, reason, since FROM account_suppressions "
-                 "WHERE account_id = ? AND address = ?",
+  if (!db_->Exec("SELECT " + std::string(kSuppressionColumns) +
+                     " FROM account_suppressions WHERE account_id = ? AND address = ?",
                  {account_id, NormalizeAddress(address)}, &rows, error)) {
     return false;
   }
   *found = !rows.empty();
-  if (*found) {
-    const Row& r = rows[0];
-    *out = Suppression{AsInt(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsInt(r[4])};
-  }
+  if (*found) *out = ReadSuppression(rows[0]);
   return true;
 }
 
 bool Store::PutSuppression(const Suppression& s, int64_t bounce_event_id, std::string* error) {
   return db_->Exec(
-      "INSERT INTO account_suppressions (account_id, address, kind, reason, since, bounce_event_id) "
-      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, address) DO UPDATE SET kind = excluded.kind, "
-      "reason = excluded.reason, since = excluded.since, bounce_event_id = excluded.bounce_event_id",
-      {s.account_id, NormalizeAddress(s.address), s.kind, TextOrNull(s.reason), s.since, IdOrNull(bounce_event_id)},
+      "INSERT INTO account_suppressions (account_id, address, kind, reason, since, bounce_event_id, note) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, address) DO UPDATE SET kind = excluded.kind, "
+      "reason = excluded.reason, since = excluded.since, bounce_event_id = excluded.bounce_event_id, "
+      "note = excluded.note",
+      {s.account_id, NormalizeAddress(s.address), s.kind, TextOrNull(s.reason), s.since, IdOrNull(bounce_event_id),
+       TextOrNull(s.note)},
       nullptr, error);
 }
 
@@ -461,14 +419,13 @@ bool Store::DeleteSuppression(int64_t account_id, const std::string& address, st
 
 bool Store::ListSuppressions(int64_t account_id, std::vector<Suppression>* out, std::string* error) {
   Rows rows;
-  if (!db_->Exec("SELECT account_id, address, kind, reason, since FROM account_suppressions WHERE account_id = ? "
+  if (!db_->Exec("SELECT account_id, address, kind, reason, since, note FROM account_suppressions WHERE account_id = ? "
                  "ORDER BY address",
                  {account_id}, &rows, error)) {
     return false;
   }
   out->reserve(out->size() + rows.size());
-  for (const Row& r : rows)
-    out->push_back(Suppression{AsInt(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsInt(r[4])});
+  for (const Row& r : rows) out->push_back(ReadSuppression(r));
   return true;
 }
 
@@ -567,6 +524,17 @@ bool Store::RecordUnbounce(int64_t account_id, const std::string& address, const
                            const std::string& by, const std::string& why, int64_t at, std::string* error) {
   return db_->Exec("INSERT INTO unbounces (account_id, address, reason, by_user, why, at) VALUES (?, ?, ?, ?, ?, ?)",
                    {IdOrNull(account_id), NormalizeAddress(address), TextOrNull(reason), by, why, at}, nullptr, error);
+}
+
+bool Store::RecordSuppressionChange(int64_t account_id, const std::string& address, const std::string& action,
+                                    const std::string& kind, const std::string& reason, const std::string& by,
+                                    const std::string& why, int64_t at, std::string* error) {
+  return db_->Exec(
+      "INSERT INTO suppression_changes (account_id, address, action, kind, reason, by_user, why, at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {account_id, NormalizeAddress(address), action, TextOrNull(kind), TextOrNull(reason), ValidUtf8(by),
+       ValidUtf8(why), at},
+      nullptr, error);
 }
 
 bool Store::RecordComplaint(int64_t account_id, const std::string& address, const std::string& feedback_type,

@@ -24,6 +24,12 @@ struct Account {
   int64_t id = 0;
   std::string name;
   std::string policy;  // "strict" or "healing"
+  int64_t created_at = 0;
+  // The account's own numbers; 0 takes the configuration's (policy::Settings).
+  int64_t healing_second_within = 0;  // seconds
+  int64_t healing_lapse_after = 0;    // seconds
+  int64_t brake_min_sends = 0;
+  int64_t brake_max_hard_bp = 0;  // basis points: 500 = 5%
 };
 
 struct Contact {
@@ -58,6 +64,13 @@ struct Email {
   std::string subject;
   std::string body;
   std::string from;
+  std::string state;  // sending | paused | sent
+  int64_t created_at = 0;
+  int64_t paused_at = 0;
+  int64_t paused_rate_bp = 0;  // the hard bounce rate that paused it
+  int64_t brake_base_sends = 0;
+  int64_t brake_base_hard = 0;
+  int64_t finished_at = 0;
 };
 
 // One classified bounce (or complaint, or delivery notice) for one address.
@@ -75,18 +88,21 @@ struct BounceEvent {
   std::string reply_code;
   std::string diagnostic;
   std::string format;
+  std::string remote_mta;
   std::string evidence;  // JSON array
   std::string raw_message;
   int64_t occurred_at = 0;
   bool lifted = false;
+  int64_t email_id = 0;  // filled by the queries that join the send (store/views.h)
 };
 
 struct Suppression {
   int64_t account_id = 0;
   std::string address;
-  std::string kind;    // "hard_bounce" or "complaint"
+  std::string kind;    // "hard_bounce", "complaint" or "manual"
   std::string reason;  // hard bounce reason
   int64_t since = 0;
+  std::string note;  // why, for a manual suppression
 };
 
 class Store {
@@ -110,6 +126,8 @@ class Store {
   bool FindAccount(const std::string& name, Account* out, bool* found, std::string* error);
   bool FindAccountById(int64_t id, Account* out, bool* found, std::string* error);
   bool SetAccountPolicy(int64_t account_id, const std::string& policy, std::string* error);
+  // Writes the policy and the account's own numbers (0: the default).
+  bool UpdateAccount(const Account& account, std::string* error);
   bool ListAccounts(std::vector<Account>* out, std::string* error);
 
   // Contacts. Addresses are stored lowercased.
@@ -120,8 +138,11 @@ class Store {
                              const std::string& hard_bounce_reason, std::string* error);
 
   // Emails and sends.
+  // A new email starts in `state` ("sent" for one delivered at once by the
+  // CLI, "sending" for a background job).
   bool CreateEmail(int64_t account_id, const std::string& kind, const std::string& subject, const std::string& body,
-                   const std::string& from, int64_t now, int64_t* email_id, std::string* error);
+                   const std::string& from, int64_t now, int64_t* email_id, std::string* error,
+                   const std::string& state = "sent");
   bool CreateSend(int64_t email_id, int64_t account_id, int64_t contact_id, const std::string& message_id, int64_t now,
                   int64_t* send_id, std::string* error);
   bool FindSendByMessageId(const std::string& message_id, Send* out, bool* found, std::string* error);
@@ -188,6 +209,11 @@ class Store {
   // Audit of unbounces and complaints.
   bool RecordUnbounce(int64_t account_id, const std::string& address, const std::string& reason, const std::string& by,
                       const std::string& why, int64_t at, std::string* error);
+  // A manual suppression, or the removal of one (action "suppress" or
+  // "remove"), audited like an unbounce.
+  bool RecordSuppressionChange(int64_t account_id, const std::string& address, const std::string& action,
+                               const std::string& kind, const std::string& reason, const std::string& by,
+                               const std::string& why, int64_t at, std::string* error);
   bool RecordComplaint(int64_t account_id, const std::string& address, const std::string& feedback_type,
                        int64_t bounce_event_id, int64_t at, std::string* error);
 

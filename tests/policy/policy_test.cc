@@ -10,6 +10,25 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 
+classify::BounceType Type(const std::string& name) {
+  for (auto t : {classify::BounceType::kHard, classify::BounceType::kSoft, classify::BounceType::kPending}) {
+    if (classify::TypeName(t) == name) return t;
+  }
+  return classify::BounceType::kNone;
+}
+
+classify::Reason ReasonOf(const std::string& name) {
+  classify::Reason r = classify::Reason::kNone;
+  classify::ParseReason(name, &r);
+  return r;
+}
+
+formats::Cause CauseOf(const std::string& name) {
+  formats::Cause c = formats::Cause::kUndefined;
+  formats::ParseCause(name, &c);
+  return c;
+}
+
 class PolicyTest : public testing::BackendTest {
  protected:
   void SetUp() override {
@@ -30,9 +49,9 @@ class PolicyTest : public testing::BackendTest {
     Incoming in;
     in.account_id = account;
     in.address = address;
-    in.type = type;
-    in.reason = reason;
-    in.cause = cause;
+    in.type = Type(type);
+    in.reason = ReasonOf(reason);
+    in.cause = CauseOf(cause);
     in.raw = raw.empty() ? "bounce " + std::to_string(++raw_counter_) : raw;
     Outcome out;
     std::string error;
@@ -176,8 +195,8 @@ TEST_P(PolicyTest, PendingBecomesSoftSeventyTwoHoursAfterTheFirstAttempt) {
   in.account_id = a;
   in.send_id = send;
   in.address = "p@example.org";
-  in.type = "PENDING";
-  in.reason = "RECIPIENT_TEMPORARY";
+  in.type = classify::BounceType::kPending;
+  in.reason = classify::Reason::kRecipientTemporary;
   in.raw = "452 4.2.2 over quota";
   Outcome out;
   ASSERT_TRUE(policy_->Apply(in, &out, &error)) << error;
@@ -203,8 +222,8 @@ TEST_P(PolicyTest, ComplaintSuppressesWithoutAHardBounceReason) {
   Incoming in;
   in.account_id = a;
   in.address = "c@example.org";
-  in.type = "NONE";
-  in.cause = "feedback";
+  in.type = classify::BounceType::kNone;
+  in.cause = formats::Cause::kFeedback;
   in.feedback_type = "abuse";
   in.raw = "arf";
   Outcome out;
@@ -257,8 +276,8 @@ TEST_P(PolicyTest, BatchKeepsGoodRecordsAndReportsBadOnes) {
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i].account_id = a;
     batch[i].address = "b" + std::to_string(i) + "@example.org";
-    batch[i].type = "HARD";
-    batch[i].reason = "UNKNOWN_USER";
+    batch[i].type = classify::BounceType::kHard;
+    batch[i].reason = classify::Reason::kUnknownUser;
     batch[i].raw = "r" + std::to_string(i);
   }
   batch[1].account_id = 9999;  // unknown account

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace rebound::cli {
+namespace rebound::app {
 
 class CsvReader {
  public:
@@ -33,4 +33,4 @@ class CsvReader {
 // A field quoted for CSV output when it needs to be.
 std::string CsvField(const std::string& s);
 
-}  // namespace rebound::cli
+}  // namespace rebound::app

@@ -7,7 +7,7 @@
 
 #include "classify/verdict.h"
 
-namespace rebound::cli {
+namespace rebound::app {
 
 // Appends one JSON object (no newline) for a verdict about message `file`.
 void AppendJson(const classify::Verdict& v, std::string_view file, std::string* out);
@@ -19,4 +19,4 @@ void AppendHuman(const classify::Verdict& v, std::string_view file, std::string*
 // Appends `s` as a JSON string literal; bytes that are not UTF-8 become U+FFFD.
 void AppendJsonString(std::string_view s, std::string* out);
 
-}  // namespace rebound::cli
+}  // namespace rebound::app

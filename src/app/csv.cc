@@ -1,8 +1,8 @@
-#include "cli/csv.h"
+#include "app/csv.h"
 
 #include "message/headers.h"
 
-namespace rebound::cli {
+namespace rebound::app {
 
 bool CsvReader::ReadLine(std::string* line) {
   if (!pushed_back_.empty()) {
@@ -95,4 +95,4 @@ std::string CsvField(const std::string& s) {
   return out;
 }
 
-}  // namespace rebound::cli
+}  // namespace rebound::app

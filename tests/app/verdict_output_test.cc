@@ -1,9 +1,9 @@
-#include "cli/output.h"
+#include "app/verdict_output.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-namespace rebound::cli {
+namespace rebound::app {
 namespace {
 
 TEST(Output, JsonStringsAreEscapedAndValidUtf8) {
@@ -93,4 +93,4 @@ TEST(Output, WorstCaseRecordFitsAndParses) {
 }
 
 }  // namespace
-}  // namespace rebound::cli
+}  // namespace rebound::app

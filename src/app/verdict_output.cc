@@ -1,4 +1,4 @@
-#include "cli/output.h"
+#include "app/verdict_output.h"
 
 #include <fmt/format.h>
 
@@ -13,7 +13,7 @@
 #include <emmintrin.h>
 #endif
 
-namespace rebound::cli {
+namespace rebound::app {
 
 namespace {
 
@@ -322,4 +322,4 @@ void AppendHuman(const Verdict& v, std::string_view file, std::string* out) {
   out->append(fmt::format("  evidence:   {}\n", ev));
 }
 
-}  // namespace rebound::cli
+}  // namespace rebound::app
