@@ -3,6 +3,7 @@
 // failed addresses. Each address gets the paragraph around it as its
 // diagnostic, so the classifier's rules can still read what the server said.
 #include "formats/formats.h"
+#include "formats/language.h"
 #include "formats/util.h"
 #include "message/headers.h"
 
@@ -22,13 +23,11 @@ bool LooksLikeBounce(const message::HeaderBlock& h, std::string_view subject_tex
     if (from.find(s) != std::string::npos) return true;
   }
   std::string subject = message::ToLower(subject_text);
-  for (std::string_view s :
-       {"undeliver", "undelivered", "returned mail", "delivery fail", "delivery status", "failure notice",
-        "mail failed", "not delivered", "could not be delivered", "delivery problem", "non remis", "unzustellbar",
-        "nondeliverable", "mail delivery", "rejected", "bounce"}) {
+  for (std::string_view s : {"undeliver", "delivery fail", "mail failed", "rejected", "bounce"}) {
     if (subject.find(s) != std::string::npos) return true;
   }
-  return false;
+  // The notices' subjects in many languages (rules/autoreply.tsv).
+  return !FindWording(Wording::kBounceSubject, subject_text).empty();
 }
 
 bool IsDelayNotice(std::string_view subject_text) {
