@@ -132,7 +132,11 @@ void Classifier::Judge(Verdict* v, const std::function<std::string_view()>& noti
       }
     }
     std::string_view notification_text;
-    if (!found && f.diagnostic.empty()) notification_text = notification();
+    // Nothing decided by the server's reply (or there is none): the
+    // notice's own words come before any default ("onhold" is a default).
+    if (!found && !f.local_mailer && (f.diagnostic.empty() || f.fallback == Cause::kUndefined)) {
+      notification_text = notification();
+    }
     if (!notification_text.empty()) {
       found = rules.Find(notification_text, f.remote_mta, domain, v->format, &match);
       if (found) {

@@ -86,13 +86,34 @@ std::string DiagnosticFor(const std::vector<std::string_view>& lines, std::strin
 
 }  // namespace
 
+// An address written alone on a line of the notice ("  jane@example.org",
+// "<jane@example.org>:", "jane@example.org: reason"), as plain-text notices
+// name the addresses they failed for.
+bool AddressAloneOnALine(const std::vector<std::string_view>& lines) {
+  for (std::string_view line : lines) {
+    std::string_view t = message::Trim(line);
+    if (t.find('@') == std::string_view::npos || t.size() > 320) continue;
+    std::string_view head = t.substr(0, t.find_first_of(" \t"));
+    if (head.ends_with(":")) head.remove_suffix(1);
+    if (head.starts_with("<") && head.ends_with(">")) head = head.substr(1, head.size() - 2);
+    if (!head.empty() && head.find('@') != std::string_view::npos && ExtractAddress(head).size() == head.size()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool DecodeGeneric(const message::Message& m, Report* report) {
   const message::HeaderBlock& h = m.headers();
   std::string failed = h.Unfolded("X-Failed-Recipients");
-  if (failed.empty() && !LooksLikeBounce(h, m.Subject())) return false;
   std::string_view body = FirstTextBody(m);
   std::string_view notice = NoticeOnly(body);
   std::vector<std::string_view> lines = Lines(notice);
+  // A plain-text notice from any sender: a notice's sentence (in many
+  // languages, rules/autoreply.tsv) and an address alone on a line.
+  const bool by_text = failed.empty() && !LooksLikeBounce(h, m.Subject()) &&
+                       !FindWording(Wording::kBounceBody, notice.substr(0, 4096)).empty() && AddressAloneOnALine(lines);
+  if (failed.empty() && !by_text && !LooksLikeBounce(h, m.Subject())) return false;
 
   std::vector<std::string> recipients;
   auto add = [&](std::string addr) {
@@ -120,10 +141,22 @@ bool DecodeGeneric(const message::Message& m, Report* report) {
       if (addr == to || addr == from || IsRoleAddress(addr)) continue;
       add(std::move(addr));
     }
+    // Addresses the notice merely mentions are not failed recipients when
+    // the returned original tells whom the message was sent to: keep those
+    // it names, if any.
+    if (const message::HeaderBlock* original = m.original_headers(); original != nullptr && recipients.size() > 1) {
+      const std::string sent_to = message::ToLower(original->Unfolded("To") + "," + original->Unfolded("Cc"));
+      std::vector<std::string> named;
+      for (const std::string& r : recipients) {
+        if (sent_to.find(r) != std::string::npos) named.push_back(r);
+      }
+      if (!named.empty()) recipients = std::move(named);
+    }
     if (recipients.empty() && m.original_headers() != nullptr) {
       add(ExtractAddress(m.original_headers()->Unfolded("To")));
     }
-    report->evidence = "format: mailer-daemon notice";
+    report->evidence = by_text ? "format: plain-text notice (a notice's words and an address alone on a line)"
+                               : "format: mailer-daemon notice";
   }
   if (recipients.empty()) return false;
   report->format = "generic";

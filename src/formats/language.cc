@@ -20,7 +20,7 @@ struct Phrase {
   std::string text;
 };
 
-using Table = std::array<std::vector<Phrase>, 4>;
+using Table = std::array<std::vector<Phrase>, 5>;
 
 Table Load() {
   Table t;
@@ -41,6 +41,7 @@ Table Load() {
             : what == "autoreply-body"  ? 1
             : what == "challenge"       ? 2
             : what == "bounce-subject"  ? 3
+            : what == "bounce-body"     ? 4
                                         : -1;
     if (k >= 0) t[static_cast<size_t>(k)].push_back(std::move(p));
   }

@@ -12,7 +12,7 @@
 
 namespace rebound::formats {
 
-enum class Wording { kAutoReplySubject, kAutoReplyBody, kChallenge, kBounceSubject };
+enum class Wording { kAutoReplySubject, kAutoReplyBody, kChallenge, kBounceSubject, kBounceBody };
 
 // The first phrase of `what` that `text` contains, as "LANG: phrase" for the
 // evidence; empty when none.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "classify/classifier.h"
+#include "formats/util.h"
 
 namespace rebound::classify {
 namespace {
@@ -134,5 +135,80 @@ TEST(Mechanisms, ConnectionRefusedIsANetworkError) {
   }
 }
 
+// RFC 3464 2.3.1: Original-Recipient is the address the sender gave. When a
+// reporting host rewrote it (an alias, a mailbox name) and the returned
+// original names the first, the contact is the first.
+TEST(Mechanisms, OriginalRecipientWinsOverARewrite) {
+  auto c = Make();
+  std::string raw =
+      "From: MAILER-DAEMON@mx.example.net\nTo: sender@example.com\nSubject: Undelivered Mail\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\n\nA report.\n\n"
+      "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+      "Final-Recipient: rfc822; jdoe@mailstore7.example.org\nOriginal-Recipient: rfc822;jane.doe@example.org\n"
+      "Action: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\n\n"
+      "--b\nContent-Type: text/rfc822-headers\n\nFrom: sender@example.com\nTo: jane.doe@example.org\n"
+      "Subject: hello\n\n--b--\n";
+  auto v = c->ClassifyBytes(raw);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].finding.recipient, "jane.doe@example.org");
+}
+
+// A plain-text notice from an ordinary-looking sender, no DSN part, that
+// says it could not deliver and names the address alone on a line; the
+// other addresses it mentions are not failed recipients.
+TEST(Mechanisms, PlainTextNoticeNamingTheAddressOnItsOwnLine) {
+  auto c = Make();
+  std::string raw =
+      "From: Mail System <system@mail.example.net>\nTo: sender@example.com\nSubject: Your message\n\n"
+      "Your message could not be delivered to the following address:\n\n"
+      "    jane.doe@example.org\n\nThe mailbox is full.\n"
+      "For help write to helpdesk@example.net.\n\n"
+      "Return-Path: <sender@example.com>\nTo: jane.doe@example.org\nSubject: hello\n";
+  auto v = c->ClassifyBytes(raw);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].finding.recipient, "jane.doe@example.org");
+  EXPECT_EQ(v[0].type, BounceType::kHard);
+  EXPECT_EQ(v[0].reason, Reason::kMailboxFull);
+  // A person's message quoting such words is no notice: no address alone.
+  v = c->ClassifyBytes(
+      "From: Bob <bob@example.net>\nTo: sender@example.com\nSubject: lunch\n\n"
+      "Your invitation could not be delivered to Ann, write to ann@example.net instead.\n");
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].type, BounceType::kNone);
+}
+
+// When the server's reply matches no rule, the notice's own words decide
+// before the "onhold" default.
+TEST(Mechanisms, NoticeWordsComeBeforeTheOnholdDefault) {
+  auto c = Make();
+  std::string raw =
+      "From: postmaster@example.de\nTo: sender@example.com\nSubject: email bounce notification\n\n"
+      "Your message was rejected and discarded because it wasn't possible to\n"
+      "save the message in the target mailbox.\n\nreject reason: Mailbox full\n"
+      "target mail address: jane@example.de\n";
+  auto v = c->ClassifyBytes(raw);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].finding.recipient, "jane@example.de");
+  EXPECT_EQ(v[0].cause, formats::Cause::kMailboxFull);
+}
 }  // namespace
 }  // namespace rebound::classify
+
+namespace rebound::formats {
+namespace {
+
+// Addresses as servers write them: Exchange's "SMTP=" and "smtp:" address
+// types, single quotes (Exim's "'a@b'", many ISPs' "<'a@b'>"), comments and
+// angle brackets: the contact is the bare address.
+TEST(Mechanisms, AddressesAreNormalised) {
+  EXPECT_EQ(ExtractAddress("SMTP=Jane.Doe@Example.org"), "jane.doe@example.org");
+  EXPECT_EQ(ExtractAddress("smtp:jane@example.org"), "jane@example.org");
+  EXPECT_EQ(ExtractAddress("'jane@example.org'"), "jane@example.org");
+  EXPECT_EQ(ExtractAddress("<'jane@example.org'>: unknown user"), "jane@example.org");
+  EXPECT_EQ(ExtractAddress("Jane Doe (sales) <jane@example.org>"), "jane@example.org");
+  EXPECT_EQ(ExtractAddress("rfc822; o'brien@example.org"), "o'brien@example.org");
+}
+
+}  // namespace
+}  // namespace rebound::formats
