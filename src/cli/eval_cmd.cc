@@ -136,6 +136,37 @@ int RunEval(const classify::Classifier& classifier, const EvalArgs& args) {
     labels.push_back(std::move(l));
   }
 
+  // Documented corrections (docs/classification.md): where a label's
+  // analyzer and the message disagree, the message's truth replaces the
+  // label's fields, and the report says how many were replaced.
+  int corrected = 0;
+  if (!args.corrections.empty()) {
+    std::ifstream cin(args.corrections);
+    if (!cin) {
+      std::fprintf(stderr, "rebound: cannot read %s\n", args.corrections.c_str());
+      return 1;
+    }
+    while (std::getline(cin, line)) {
+      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) continue;
+      for (Label& l : labels) {
+        if (l.file != Str(j, "file") || l.index != j.value("index", 1)) continue;
+        if (j.contains("cause")) l.cause = Str(j, "cause");
+        if (j.contains("status")) l.status = Str(j, "status");
+        if (j.contains("recipient")) {
+          l.recipient = Str(j, "recipient");
+          l.has_recipient = true;
+        }
+        if (j.contains("type")) {
+          l.type = Str(j, "type");
+          l.reason = j.contains("reason") && j["reason"].is_string() ? Str(j, "reason") : "-";
+        }
+        if (j.contains("not_a_bounce")) l.not_a_bounce = j.value("not_a_bounce", false);
+        ++corrected;
+      }
+    }
+  }
+
   // Classify each labelled file once; records of all its messages in order.
   std::map<std::string, std::vector<classify::Verdict>> results;
   message::Message message;
@@ -231,6 +262,9 @@ int RunEval(const classify::Classifier& classifier, const EvalArgs& args) {
 
   std::string out;
   out += fmt::format("labelled records: {}  files: {}\n", all.total, results.size());
+  if (!args.corrections.empty()) {
+    out += fmt::format("  ({} labels replaced by documented corrections from {})\n", corrected, args.corrections);
+  }
   out += fmt::format("cause agreement:     {:>5}/{:<5} {}\n", all.cause, all.total, Pct(all.cause, all.total));
   out += fmt::format("status agreement:    {:>5}/{:<5} {}\n", all.status, all.status_total,
                      Pct(all.status, all.status_total));
