@@ -32,7 +32,7 @@ bool DecodeRfc3834(const message::Message& m, Report* report) {
   }
   // A challenge-response or sender-verification request asks the sender to
   // prove a person wrote: an automatic answer, not a bounce, whoever sends it.
-  std::string challenge = FindWording(Wording::kChallenge, FirstTextBody(m));
+  std::string challenge = FindWording(Wording::kChallenge, FirstTextBody(m).substr(0, 4096));
   if (challenge.empty()) challenge = FindWording(Wording::kChallenge, m.Subject());
   if (!challenge.empty()) {
     evidence = "challenge-response request: " + challenge;

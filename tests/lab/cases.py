@@ -66,7 +66,7 @@ SAID = {
     "greylist": ("greylist",),
     "refused": ("refused", "network error", "connect"),
     "notls": ("tls is", "tls session", "starttls", "encryption", "tls required", "tls negotiation",
-              "tls support", "tls not"),
+              "tls support", "tls not", "network error"),
 }
 UNSTATED = ("expired", "RECIPIENT_TEMPORARY")
 
