@@ -103,6 +103,23 @@ bool AddressAloneOnALine(const std::vector<std::string_view>& lines) {
   return false;
 }
 
+// An address right after the words that say it failed ("Your message
+// wasn't delivered to jane@example.org because ...", Gmail's newer notice;
+// "could not be delivered to <a@b>").
+bool AddressAfterNoticeWords(std::string_view notice) {
+  static constexpr std::string_view kWords[] = {"wasn't delivered to ", "was not delivered to ",
+                                                "could not be delivered to ", "couldn't be delivered to ",
+                                                "delivery to the following recipient failed permanently: "};
+  for (std::string_view w : kWords) {
+    size_t at = FindIgnoreCase(notice, w);
+    if (at == std::string_view::npos) continue;
+    std::string_view rest = notice.substr(at + w.size(), 330);
+    rest = rest.substr(0, rest.find_first_of(" \t\n,;"));
+    if (rest.find('@') != std::string_view::npos && !ExtractAddress(rest).empty()) return true;
+  }
+  return false;
+}
+
 bool DecodeGeneric(const message::Message& m, Report* report) {
   const message::HeaderBlock& h = m.headers();
   std::string failed = h.Unfolded("X-Failed-Recipients");

@@ -178,6 +178,25 @@ TEST(Mechanisms, PlainTextNoticeNamingTheAddressOnItsOwnLine) {
   EXPECT_EQ(v[0].type, BounceType::kNone);
 }
 
+// Gmail's newer notice without a DSN part: "Address not found", "Your
+// message wasn't delivered to ADDRESS because the address couldn't be found"
+// (Google's help page on bounced messages).
+TEST(Mechanisms, GmailAddressNotFoundWithoutADsn) {
+  auto c = Make();
+  std::string raw =
+      "From: Mail Delivery Subsystem <mailer-daemon@googlemail.example>\nTo: sender@example.com\n"
+      "Subject: Delivery Status Notification (Failure)\n\n"
+      "** Address not found **\n\n"
+      "Your message wasn't delivered to jane.doe@example.org because the address couldn't be found, "
+      "or is unable to receive mail.\n\nThe response from the remote server was:\n"
+      "550 5.1.1 The email account that you tried to reach does not exist.\n";
+  auto v = c->ClassifyBytes(raw);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].finding.recipient, "jane.doe@example.org");
+  EXPECT_EQ(v[0].type, BounceType::kHard);
+  EXPECT_EQ(v[0].reason, Reason::kUnknownUser);
+}
+
 // When the server's reply matches no rule, the notice's own words decide
 // before the "onhold" default.
 TEST(Mechanisms, NoticeWordsComeBeforeTheOnholdDefault) {
