@@ -315,6 +315,14 @@ def main():
     (root / str(work).lstrip("/")).mkdir(parents=True, exist_ok=True)
     subprocess.run(["mount", "--bind", str(work), str(root / str(work).lstrip("/"))], check=True)
 
+    try:
+        return run(args, work, root, env)
+    finally:
+        servers.stop_all(env)  # whatever happened, nothing the lab started outlives it
+
+
+def run(args, work, root, env):
+    lifetime = env.lifetime
     (work / "unbound").mkdir()
     (work / "unbound.conf").write_text(unbound_conf(work))
     env.chroot(["unbound", "-c", str(work / "unbound.conf")])
@@ -353,6 +361,7 @@ def main():
             break
     time.sleep(3)
     servers.stop_all(env)
+    env.stops.clear()
     missing = label_captures(args.server, cases, work / "captured", args.out, lifetime, started)
     return 1 if len(missing) > len(cases) // 10 else 0
 

@@ -28,6 +28,9 @@ def main():
     for s, n in sorted(per_server.items()):
         kinds = sorted({l["kind"] for l in labels if l["server"] == s})
         print(f"  {s:<10} {n:>4} messages, {len(kinds)} kinds")
+    if not files:
+        print("lab: FAILED (no captured message)")
+        return 1
     print("  kinds: " + ", ".join(f"{k} ({len(v)} servers)" for k, v in sorted(per_kind.items())))
 
     # One classify run over every file; records in order per file.

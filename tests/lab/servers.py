@@ -330,7 +330,7 @@ begin rewrite
 """
     write(env.root / "etc/exim4/exim4.conf", conf)
     subprocess.run(["chroot", str(env.root), "chown", "-R", "Debian-exim:Debian-exim", str(d)], check=True)
-    env.spawn(["/usr/sbin/exim4", "-bd", "-q10s", "-oX", "25"])
+    env.spawn(["/usr/sbin/exim4", "-bdf", "-q10s", "-oX", "25"])  # -bdf: stays in the foreground, so stop_all ends it
 
 
 def start_sendmail(env):
