@@ -102,6 +102,15 @@ void Classifier::Judge(Verdict* v, const std::function<std::string_view()>& noti
   v->evidence.reserve(v->evidence.size() + 4);  // what decided the cause, status and type: one allocation
   std::string type_why;
   Permanence permanence = PermanenceOf(f, &type_why);
+  if (permanence == Permanence::kDelayed && !f.diagnostic.empty()) {
+    // "Action: delayed" over words that say the sender gave up (OpenSMTPD
+    // writes its expiry that way): the text wins, the failure is final.
+    if (std::string_view said = rules.GivenUp(NormalizeDiagnostic(f.diagnostic)); !said.empty()) {
+      permanence = Permanence::kTransient;
+      type_why = "type: Action delayed, but the text says the sender gave up: " + std::string(said);
+      f.retried = true;
+    }
+  }
   bool sender_dmarc = false;
   if (f.cause != Cause::kUndefined) {
     v->cause = f.cause;
@@ -123,7 +132,11 @@ void Classifier::Judge(Verdict* v, const std::function<std::string_view()>& noti
       }
     }
     std::string_view notification_text;
-    if (!found && f.diagnostic.empty()) notification_text = notification();
+    // Nothing decided by the server's reply (or there is none): the
+    // notice's own words come before any default ("onhold" is a default).
+    if (!found && !f.local_mailer && (f.diagnostic.empty() || f.fallback == Cause::kUndefined)) {
+      notification_text = notification();
+    }
     if (!notification_text.empty()) {
       found = rules.Find(notification_text, f.remote_mta, domain, v->format, &match);
       if (found) {
@@ -142,6 +155,8 @@ void Classifier::Judge(Verdict* v, const std::function<std::string_view()>& noti
       if (by_status == Cause::kSuspend && f.command != "RCPT") {
         match.cause = Cause::kSuspend;  // "mailbox disabled" says more than the words
         match.evidence += "; status " + f.status + ": suspend";
+      } else if (f.fallback == Cause::kUserUnknown) {
+        match.evidence += "; " + f.fallback_evidence;  // the format itself says the mailbox is bad
       } else if (by_status == Cause::kFiltered || (by_status != Cause::kUserUnknown && f.command != "RCPT")) {
         match.cause = Cause::kFiltered;
         match.evidence +=
@@ -168,6 +183,9 @@ void Classifier::Judge(Verdict* v, const std::function<std::string_view()>& noti
       v->cause = match.cause;
       sender_dmarc = match.sender_dmarc;
       v->evidence.push_back(match.evidence);
+    } else if (f.fallback != Cause::kUndefined) {
+      v->cause = f.fallback;
+      v->evidence.push_back(f.fallback_evidence);
     } else if (f.local_mailer) {
       v->cause = Cause::kMailerError;  // a local program failed, nothing more said
       v->evidence.push_back("cause: local delivery program failed (X-Unix diagnostic)");

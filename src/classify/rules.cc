@@ -433,6 +433,24 @@ bool RuleSet::Find(std::string_view normalized, std::string_view remote_host, st
   return false;
 }
 
+bool RuleSet::AddGivenUp(std::string_view text, std::string_view source, std::string* error) {
+  return ForEachLine(text, [&](const std::vector<std::string_view>& f, size_t n, std::string_view line) {
+    if (f.size() != 1 || f[0].empty()) {
+      *error = Where(source, n) + ": expected one PATTERN, got \"" + std::string(line) + "\"";
+      return false;
+    }
+    given_up_.push_back(message::ToLower(f[0]));
+    return true;
+  });
+}
+
+std::string_view RuleSet::GivenUp(std::string_view normalized) const {
+  for (const std::string& p : given_up_) {
+    if (normalized.find(p) != std::string_view::npos) return p;
+  }
+  return {};
+}
+
 std::string_view RuleSet::PseudoStatus(Cause cause, bool transient) const {
   return pseudo_[static_cast<size_t>(cause)][transient ? 1 : 0];
 }
@@ -440,7 +458,8 @@ std::string_view RuleSet::PseudoStatus(Cause cause, bool transient) const {
 bool LoadRules(RuleSet* set, const std::string& user_rules_path, std::string* error) {
   using rebound::rules::File;
   if (!set->AddStatusCodes(File("status.tsv"), "rules/status.tsv", error) ||
-      !set->AddPseudoStatus(File("pseudo-status.tsv"), "rules/pseudo-status.tsv", error)) {
+      !set->AddPseudoStatus(File("pseudo-status.tsv"), "rules/pseudo-status.tsv", error) ||
+      !set->AddGivenUp(File("given-up.tsv"), "rules/given-up.tsv", error)) {
     return false;
   }
   // User rules load next: their status lines override the table, and their

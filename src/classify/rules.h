@@ -47,6 +47,9 @@ class RuleSet {
   bool AddStatusCodes(std::string_view text, std::string_view source, std::string* error);
   // "CAUSE<TAB>PERMANENT<TAB>TRANSIENT" lines.
   bool AddPseudoStatus(std::string_view text, std::string_view source, std::string* error);
+  // One literal a line (lowercase): words saying the sender gave up on the
+  // message, which make a DSN's "Action: delayed" final (rules/given-up.tsv).
+  bool AddGivenUp(std::string_view text, std::string_view source, std::string* error);
   // A user's file mixing the three kinds, told apart by shape: three fields
   // are a provider rule, "CODE<TAB>CAUSE" a status rule, else a phrase.
   bool AddUserRules(std::string_view text, std::string_view source, std::string* error);
@@ -73,6 +76,8 @@ class RuleSet {
   const StatusTable& status() const { return status_; }
   // The x.0.9xx code for a cause when the message states no status.
   std::string_view PseudoStatus(formats::Cause cause, bool transient) const;
+  // The given-up literal `normalized` holds, or "" when none.
+  std::string_view GivenUp(std::string_view normalized) const;
 
  private:
   struct Rule {
@@ -106,6 +111,7 @@ class RuleSet {
   std::unordered_set<std::string, SuffixHash, std::equal_to<>> provider_suffixes_;
   StatusTable status_;
   std::array<std::array<std::string, 2>, formats::kCauseCount> pseudo_;
+  std::vector<std::string> given_up_;
 };
 
 // Loads the built-in rules of rules/ (embedded at build time) and, when

@@ -25,7 +25,8 @@ int RunClassifyReply(const classify::Classifier& classifier, const ClassifyReply
 
 struct EvalArgs {
   std::string corpus_dir;
-  std::string filter;  // glob over label file paths, e.g. "*/rfc3464-*"
+  std::string filter;       // glob over label file paths, e.g. "*/rfc3464-*"
+  std::string corrections;  // JSONL of documented label corrections (--corrections)
   size_t max_disagreements = 1000;
 };
 int RunEval(const classify::Classifier& classifier, const EvalArgs& args);

@@ -53,6 +53,8 @@ int Main(int argc, char** argv) {
   eval->add_option("corpus", eval_args.corpus_dir, "corpus directory holding labels.jsonl")->required();
   eval->add_option("--filter", eval_args.filter, "only label files matching this glob, e.g. '*/rfc3464-*'");
   eval->add_option("--max-disagreements", eval_args.max_disagreements, "disagreements listed");
+  eval->add_option("--corrections", eval_args.corrections,
+                   "JSONL of label corrections (file, index, and the fields the message says otherwise)");
 
   // The store.
   rebound::cli::StoreArgs store_args;

@@ -34,6 +34,12 @@ struct Finding {
   bool local_mailer = false;        // the diagnostic is a local delivery program's
   Cause cause = Cause::kUndefined;  // set only when the format itself says
   std::string cause_evidence;       // why the format set `cause`
+  // What the format's own structure suggests (a vendor's bounce category, a
+  // filter's rejection notice) when the server's words decide nothing: used
+  // only where no rule matched, or to keep a "user unknown" that the
+  // classifier would otherwise read as a filter.
+  Cause fallback = Cause::kUndefined;
+  std::string fallback_evidence;
 };
 
 // What a decoder found in one message.

@@ -3,6 +3,7 @@
 // failed addresses. Each address gets the paragraph around it as its
 // diagnostic, so the classifier's rules can still read what the server said.
 #include "formats/formats.h"
+#include "formats/language.h"
 #include "formats/util.h"
 #include "message/headers.h"
 
@@ -22,13 +23,11 @@ bool LooksLikeBounce(const message::HeaderBlock& h, std::string_view subject_tex
     if (from.find(s) != std::string::npos) return true;
   }
   std::string subject = message::ToLower(subject_text);
-  for (std::string_view s :
-       {"undeliver", "undelivered", "returned mail", "delivery fail", "delivery status", "failure notice",
-        "mail failed", "not delivered", "could not be delivered", "delivery problem", "non remis", "unzustellbar",
-        "nondeliverable", "mail delivery", "rejected", "bounce"}) {
+  for (std::string_view s : {"undeliver", "delivery fail", "mail failed", "rejected", "bounce"}) {
     if (subject.find(s) != std::string::npos) return true;
   }
-  return false;
+  // The notices' subjects in many languages (rules/autoreply.tsv).
+  return !FindWording(Wording::kBounceSubject, subject_text).empty();
 }
 
 bool IsDelayNotice(std::string_view subject_text) {
@@ -87,13 +86,51 @@ std::string DiagnosticFor(const std::vector<std::string_view>& lines, std::strin
 
 }  // namespace
 
+// An address written alone on a line of the notice ("  jane@example.org",
+// "<jane@example.org>:", "jane@example.org: reason"), as plain-text notices
+// name the addresses they failed for.
+bool AddressAloneOnALine(const std::vector<std::string_view>& lines) {
+  for (std::string_view line : lines) {
+    std::string_view t = message::Trim(line);
+    if (t.find('@') == std::string_view::npos || t.size() > 320) continue;
+    std::string_view head = t.substr(0, t.find_first_of(" \t"));
+    if (head.ends_with(":")) head.remove_suffix(1);
+    if (head.starts_with("<") && head.ends_with(">")) head = head.substr(1, head.size() - 2);
+    if (!head.empty() && head.find('@') != std::string_view::npos && ExtractAddress(head).size() == head.size()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// An address right after the words that say it failed ("Your message
+// wasn't delivered to jane@example.org because ...", Gmail's newer notice;
+// "could not be delivered to <a@b>").
+bool AddressAfterNoticeWords(std::string_view notice) {
+  static constexpr std::string_view kWords[] = {"wasn't delivered to ", "was not delivered to ",
+                                                "could not be delivered to ", "couldn't be delivered to ",
+                                                "delivery to the following recipient failed permanently: "};
+  for (std::string_view w : kWords) {
+    size_t at = FindIgnoreCase(notice, w);
+    if (at == std::string_view::npos) continue;
+    std::string_view rest = notice.substr(at + w.size(), 330);
+    rest = rest.substr(0, rest.find_first_of(" \t\n,;"));
+    if (rest.find('@') != std::string_view::npos && !ExtractAddress(rest).empty()) return true;
+  }
+  return false;
+}
+
 bool DecodeGeneric(const message::Message& m, Report* report) {
   const message::HeaderBlock& h = m.headers();
   std::string failed = h.Unfolded("X-Failed-Recipients");
-  if (failed.empty() && !LooksLikeBounce(h, m.Subject())) return false;
   std::string_view body = FirstTextBody(m);
   std::string_view notice = NoticeOnly(body);
   std::vector<std::string_view> lines = Lines(notice);
+  // A plain-text notice from any sender: a notice's sentence (in many
+  // languages, rules/autoreply.tsv) and an address alone on a line.
+  const bool by_text = failed.empty() && !LooksLikeBounce(h, m.Subject()) &&
+                       !FindWording(Wording::kBounceBody, notice.substr(0, 4096)).empty() && AddressAloneOnALine(lines);
+  if (failed.empty() && !by_text && !LooksLikeBounce(h, m.Subject())) return false;
 
   std::vector<std::string> recipients;
   auto add = [&](std::string addr) {
@@ -121,10 +158,22 @@ bool DecodeGeneric(const message::Message& m, Report* report) {
       if (addr == to || addr == from || IsRoleAddress(addr)) continue;
       add(std::move(addr));
     }
+    // Addresses the notice merely mentions are not failed recipients when
+    // the returned original tells whom the message was sent to: keep those
+    // it names, if any.
+    if (const message::HeaderBlock* original = m.original_headers(); original != nullptr && recipients.size() > 1) {
+      const std::string sent_to = message::ToLower(original->Unfolded("To") + "," + original->Unfolded("Cc"));
+      std::vector<std::string> named;
+      for (const std::string& r : recipients) {
+        if (sent_to.find(r) != std::string::npos) named.push_back(r);
+      }
+      if (!named.empty()) recipients = std::move(named);
+    }
     if (recipients.empty() && m.original_headers() != nullptr) {
       add(ExtractAddress(m.original_headers()->Unfolded("To")));
     }
-    report->evidence = "format: mailer-daemon notice";
+    report->evidence = by_text ? "format: plain-text notice (a notice's words and an address alone on a line)"
+                               : "format: mailer-daemon notice";
   }
   if (recipients.empty()) return false;
   report->format = "generic";

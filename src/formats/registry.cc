@@ -16,6 +16,7 @@ namespace rebound::formats {
 REBOUND_DECODER(DecodeArf)
 REBOUND_DECODER(DecodeRfc3464)
 REBOUND_DECODER(DecodeRfc3834)
+REBOUND_DECODER(DecodeMdn)
 REBOUND_DECODER(DecodeGeneric)
 REBOUND_DECODER(DecodeQmail)
 REBOUND_DECODER(DecodeYahoo)
@@ -151,6 +152,7 @@ constexpr std::array kDecoders = {
     Decoder{"x4", DecodeX4, "", "your mail message to the following address(es) could not be delivered"},
     Decoder{"x5", DecodeX5, "returned mail:", ""},
     // group-b after-rfc3464
+    Decoder{"mdn", DecodeMdn, "disposition-notification", ""},
     Decoder{"rfc3834", DecodeRfc3834, "", ""},
     Decoder{"generic", DecodeGeneric, "", ""},
 };

@@ -24,10 +24,24 @@ bool DecodeRfc3464(const message::Message& m, Report* report) {
   report->evidence =
       dsn.inline_fields ? "format: delivery-status fields in the text" : "format: message/delivery-status part";
   std::string reporting_mta = StripTypePrefix(dsn.per_message.Unfolded("Reporting-MTA"));
+  // The addresses the returned original was sent to, to tell which of a
+  // group's two recipient fields names the address the sender used.
+  std::string sent_to;
+  if (const message::HeaderBlock* original = m.original_headers()) {
+    sent_to = message::ToLower(original->Unfolded("To") + "," + original->Unfolded("Cc"));
+  }
   for (const FieldGroup& g : dsn.recipients) {
     Finding f;
     f.recipient = ExtractAddress(g.Unfolded("Final-Recipient"));
-    if (f.recipient.empty()) f.recipient = ExtractAddress(g.Unfolded("Original-Recipient"));
+    const std::string original_recipient = ExtractAddress(g.Unfolded("Original-Recipient"));
+    // RFC 3464 2.3.1: Original-Recipient is the address as the sender gave
+    // it; Final-Recipient may be the reporting host's rewrite (an alias, a
+    // mailbox name). When the returned original names the first and not the
+    // second, the contact is the first; it also stands in for a missing one.
+    const bool rewritten = !original_recipient.empty() && original_recipient != f.recipient &&
+                           sent_to.find(original_recipient) != std::string::npos &&
+                           sent_to.find(f.recipient) == std::string::npos;
+    if (f.recipient.empty() || rewritten) f.recipient = original_recipient;
     if (f.recipient.empty()) f.recipient = ExtractAddress(g.Unfolded("X-Actual-Recipient"));
     if (f.recipient.empty() && dsn.recipients.size() == 1) {
       // A broken Final-Recipient ("rfc822; @mx.example.org"): the one

@@ -2,12 +2,11 @@
 // Tried after every bounce format, since bounces are often marked
 // "Auto-Submitted: auto-replied" as well.
 #include "formats/formats.h"
+#include "formats/language.h"
 #include "formats/util.h"
 #include "message/headers.h"
 
 namespace rebound::formats {
-
-using message::FindIgnoreCase;
 
 namespace {
 
@@ -28,18 +27,23 @@ bool DecodeRfc3834(const message::Message& m, Report* report) {
     evidence = "auto-reply header";
   } else if (message::EqualsIgnoreCase(h.Raw("Precedence"), "auto_reply")) {
     evidence = "Precedence: auto_reply";
-  } else {
-    const std::string& subject = m.Subject();
-    static constexpr std::string_view kSubjects[] = {"auto:",      "automatic reply", "out of office", "autoreply",
-                                                     "auto-reply", "auto reply",      "vacation"};
-    for (std::string_view s : kSubjects) {
-      if (FindIgnoreCase(subject, s) != std::string_view::npos) {
-        evidence = "subject: " + std::string(s);
-        break;
-      }
+  } else if (std::string said = FindWording(Wording::kAutoReplySubject, m.Subject()); !said.empty()) {
+    evidence = "subject: " + said;  // rules/autoreply.tsv, in many languages
+  }
+  // A challenge-response or sender-verification request asks the sender to
+  // prove a person wrote: an automatic answer, not a bounce, whoever sends it.
+  std::string challenge = FindWording(Wording::kChallenge, FirstTextBody(m).substr(0, 4096));
+  if (challenge.empty()) challenge = FindWording(Wording::kChallenge, m.Subject());
+  if (!challenge.empty()) {
+    evidence = "challenge-response request: " + challenge;
+  } else if (FromMailerDaemon(h)) {
+    return false;
+  } else if (evidence.empty()) {
+    if (std::string said = FindWording(Wording::kAutoReplyBody, FirstTextBody(m).substr(0, 2048)); !said.empty()) {
+      evidence = "text: " + said;
     }
   }
-  if (evidence.empty() || FromMailerDaemon(h)) return false;
+  if (evidence.empty()) return false;
   report->format = "rfc3834";
   report->evidence = "format: " + evidence;
   Finding f;

@@ -37,6 +37,17 @@ std::string ExtractAddress(std::string_view text) {
     if (b < at && e > at + 1) {
       std::string addr = message::ToLower(text.substr(b, e - b));
       while (!addr.empty() && addr.front() == '.') addr.erase(0, 1);
+      // Exchange's and Lotus Notes' address types written into the local
+      // part's characters: "SMTP=jane@example.org", "smtp:jane@...".
+      for (std::string_view type : {"smtp=", "smtp:", "rfc822=", "rfc822;"}) {
+        if (addr.starts_with(type) && addr.size() > type.size() + 1) addr.erase(0, type.size());
+      }
+      // Single quotes around the address ('jane@example.org'), which are
+      // address characters by the letter of RFC 5322 but quote it here.
+      if (addr.size() > 2 && addr.front() == '\'') {
+        addr.erase(0, 1);
+        if (addr.back() == '\'') addr.pop_back();
+      }
       return addr;
     }
     at = text.find('@', at + 1);
