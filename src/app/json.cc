@@ -267,7 +267,11 @@ Json RecipientJson(const store::Recipient& r) {
   Json j{{"send_id", s.id},  {"address", s.address},   {"bucket", bucket},
          {"state", s.state}, {"attempts", s.attempts}, {"first_attempt_at", Time(s.first_attempt_at)}};
   if (bucket == "bounced" || bucket == "pending") {
-    j["type"] = bucket == "bounced" ? TextOrNull(s.bounce_type) : Json(s.state == "pending" ? "PENDING" : nullptr);
+    if (bucket == "bounced") {
+      j["type"] = TextOrNull(s.bounce_type);
+    } else {
+      j["type"] = s.state == "pending" ? Json("PENDING") : Json(nullptr);
+    }
     j["reason"] = TextOrNull(s.reason);
     j["recommended_action"] = RecommendedAction(s.reason);
     j["server_response"] = TextOrNull(s.last_reply);

@@ -349,23 +349,27 @@ bool Policy::Unbounce(int64_t account_id, const std::string& raw_address, const 
     return false;
   }
   return InTransaction(store_, error, [&] {
+    // A GLOBAL address stays suppressed whatever the account lifts: the
+    // unbounce is refused rather than done to no effect.
+    int64_t global_since = 0;
+    int64_t lifted = 0;
+    if (!store_->GlobalState(address, &global_since, &lifted, error)) return false;
+    if (global_since != 0) {
+      *code = LiftError::kGlobal;
+      *error = address + " is globally bounced: only a platform operator can lift it";
+      return false;
+    }
     Suppression s;
     bool found = false;
     if (!store_->FindSuppression(account_id, address, &s, &found, error)) return false;
     if (!found || s.kind != "hard_bounce") {
-      int64_t global_since = 0;
-      int64_t lifted = 0;
-      if (!store_->GlobalState(address, &global_since, &lifted, error)) return false;
-      if (global_since != 0) {
-        *code = LiftError::kGlobal;
-        *error = address + " is globally bounced: only a platform operator can lift it";
-      } else if (found) {
+      if (found) {
         *code = LiftError::kBadRequest;
         *error = address + (s.kind == "manual" ? " is suppressed by hand, not by a hard bounce"
                                                : " is suppressed by a spam complaint, not a hard bounce");
       } else {
         *code = LiftError::kNotFound;
-        *error = address + " has no hard bounce in this account";
+        *error = "the contact has no hard bounce in this account";
       }
       return false;
     }
@@ -462,7 +466,7 @@ bool Policy::RemoveSuppression(int64_t account_id, const std::string& raw_addres
       if (!store_->GlobalState(address, &global_since, &lifted, error)) return false;
       *code = global_since != 0 ? LiftError::kGlobal : LiftError::kNotFound;
       *error = global_since != 0 ? address + " is globally bounced: only a platform operator can lift it"
-                                 : address + " is not suppressed in this account";
+                                 : std::string("the contact is not suppressed in this account");
       return false;
     }
     const int64_t now = clock_();
