@@ -4,6 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cmath>
+
 #include "app/outbox.h"
 #include "app/secrets.h"
 #include "app/webhook_deliverer.h"
@@ -14,6 +17,13 @@ namespace {
 
 // The visible part of a key: enough to tell keys apart in a list.
 constexpr size_t kKeyPrefixChars = 12;
+constexpr int64_t kKeyCacheMs = 5000;
+constexpr size_t kKeyCacheSize = 10000;
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace
 
@@ -203,7 +213,7 @@ Status App::UpdateAccount(int64_t account_id, const AccountSettings& in, store::
     if (!(*in.brake_max_hard_rate > 0 && *in.brake_max_hard_rate <= 1)) {
       problem = "bounce_brake.max_hard_bounce_rate is a fraction above 0 and at most 1 (0.05 is 5%)";
     } else {
-      a.brake_max_hard_bp = static_cast<int64_t>(*in.brake_max_hard_rate * 10000 + 0.5);
+      a.brake_max_hard_bp = std::lround(*in.brake_max_hard_rate * 10000);
       if (a.brake_max_hard_bp == 0) a.brake_max_hard_bp = 1;
     }
   }
@@ -247,6 +257,14 @@ Status App::ListKeys(int64_t account_id, std::vector<store::ApiKey>* out) {
   if (!st.ok()) return st;
   std::string error;
   if (!store::ListApiKeys(*s, account_id, out, &error)) return StoreError("list keys", error);
+  // Uses this process saw and has not written yet.
+  std::lock_guard<std::mutex> lock(keys_mu_);
+  for (store::ApiKey& k : *out) {
+    for (const auto* m : {&touches_, &touched_}) {
+      auto it = m->find(k.id);
+      if (it != m->end() && it->second > k.last_used_at) k.last_used_at = it->second;
+    }
+  }
   return Status::Ok();
 }
 
@@ -258,29 +276,42 @@ Status App::RevokeKey(int64_t account_id, int64_t key_id) {
   bool found = false;
   if (!store::RevokeApiKey(*s, account_id, key_id, Now(), &found, &error)) return StoreError("revoke key", error);
   if (!found) return Status::NotFound("no such key");
+  std::lock_guard<std::mutex> lock(keys_mu_);
+  keys_.clear();
   return Status::Ok();
 }
 
 Status App::Authenticate(const std::string& bearer, Principal* out) {
   if (bearer.size() < 20 || bearer.size() > 200) return Status::Unauthorized("the API key is not valid");
+  const std::string hash = Sha256Hex(bearer);
+  const int64_t now_ms = SteadyMs();
+  {
+    std::lock_guard<std::mutex> lock(keys_mu_);
+    auto it = keys_.find(hash);
+    if (it != keys_.end() && it->second.expires_ms > now_ms) {
+      *out = it->second.principal;
+      return Status::Ok();
+    }
+  }
   StorePool::Lease s;
   Status st = Lease(&s);
   if (!st.ok()) return st;
   std::string error;
   store::ApiKey key;
   bool found = false;
-  if (!store::FindApiKeyByHash(*s, Sha256Hex(bearer), &key, &found, &error)) return StoreError("authenticate", error);
+  if (!store::FindApiKeyByHash(*s, hash, &key, &found, &error)) return StoreError("authenticate", error);
   if (!found || key.revoked_at != 0) return Status::Unauthorized("the API key is not valid or was revoked");
   out->kind = key.account_id == 0 ? Principal::Kind::kOperator : Principal::Kind::kAccount;
   out->account_id = key.account_id;
   out->can_write = key.scope != "read";
   out->key_id = key.id;
   out->key_name = key.name;
-  // Last use, to the minute: one write per key and minute, not per request.
+  // Last use, to the minute, written later by the housekeeping worker.
   const int64_t now = Now();
-  if (now - key.last_used_at >= 60 && !store::TouchApiKey(*s, key.id, now, &error)) {
-    spdlog::warn("cannot record the last use of key {}: {}", key.id, error);
-  }
+  std::lock_guard<std::mutex> lock(keys_mu_);
+  if (now - std::max(key.last_used_at, touched_[key.id]) >= 60) touches_[key.id] = now;
+  if (keys_.size() >= kKeyCacheSize) keys_.clear();
+  keys_[hash] = CachedKey{*out, now_ms + kKeyCacheMs};
   return Status::Ok();
 }
 
@@ -359,6 +390,7 @@ void App::StartWorkers(const Workers& w) {
       deliverer_.reset();
     }
   }
+  workers_.emplace_back([this] { HousekeepingLoop(); });
   if (w.inbound) workers_.emplace_back([this] { InboundLoop(); });
   if (w.email_jobs) workers_.emplace_back([this] { EmailLoop(); });
   if (w.retries) workers_.emplace_back([this, interval = w.retry_interval_seconds] { RetryLoop(interval); });
@@ -387,6 +419,37 @@ void App::Nudge() {
 
 void App::NudgeWebhooks() {
   if (deliverer_) deliverer_->Nudge();
+}
+
+void App::Housekeeping() {
+  std::unordered_map<int64_t, int64_t> touches;
+  {
+    std::lock_guard<std::mutex> lock(keys_mu_);
+    touches.swap(touches_);
+    for (const auto& [id, at] : touches) touched_[id] = at;
+  }
+  StorePool::Lease s;
+  std::string error;
+  if (!pool_->Acquire(&s, &error)) return;
+  for (const auto& [id, at] : touches) {
+    if (!store::TouchApiKey(*s, id, at, &error)) spdlog::warn("cannot record the last use of key {}: {}", id, error);
+  }
+  // Idempotency records past their window.
+  if (!store::PurgeIdempotencyKeys(*s, Now() - options_.idempotency_window, &error)) {
+    spdlog::warn("cannot purge idempotency keys: {}", error);
+  }
+}
+
+void App::HousekeepingLoop() {
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(worker_mu_);
+      worker_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return stopping_; });
+      if (stopping_) break;
+    }
+    Housekeeping();
+  }
+  Housekeeping();  // what is left, before stopping
 }
 
 void App::InboundLoop() {

@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "app/ingest.h"
@@ -47,7 +48,7 @@ class WebhookDeliverer;
 
 struct WebhookOptions {
   int timeout_seconds = 10;           // an answer after this is a failure
-  int64_t give_up_after = 3 * 86400;  // retries stop this long after the event
+  int64_t give_up_after = int64_t{3} * 86400;  // retries stop this long after the event
   int64_t retry_base_seconds = 30;    // the first retry waits about this long, then doubling
   int64_t retry_max_seconds = 3600;   // at most this long between attempts
   int64_t lease_seconds = 60;         // a claimed delivery is another node's again after this
@@ -218,7 +219,9 @@ class App {
                    std::string* secret);
   Status ListKeys(int64_t account_id, std::vector<store::ApiKey>* out);
   Status RevokeKey(int64_t account_id, int64_t key_id);
-  // The caller a bearer key names, or kUnauthorized.
+  // The caller a bearer key names, or kUnauthorized. A key is remembered
+  // for a few seconds: a key revoked through another process stops working
+  // within that time, one revoked through this one at once.
   Status Authenticate(const std::string& bearer, Principal* out);
 
   // --- Classification, nothing stored.
@@ -246,7 +249,9 @@ class App {
   Status ImportCsv(int64_t account_id, std::istream& csv, ImportReport* out);
   // out->view.exists is false when the address is not a contact of the
   // account (an API answers that as not found; the CLI shows it).
-  Status GetContact(int64_t account_id, const std::string& address, ContactDetail* out);
+  // The view's bounce history (view.history) is read only when asked for:
+  // the timeline holds the same events.
+  Status GetContact(int64_t account_id, const std::string& address, ContactDetail* out, bool with_history = false);
   Status ListContacts(const store::ContactFilter& filter, int64_t after, size_t limit,
                       std::vector<store::ContactRow>* out);
   Status Unbounce(int64_t account_id, const std::string& address, const std::string& by, const std::string& why,
@@ -339,12 +344,25 @@ class App {
   void EmailLoop();
   void RetryLoop(int64_t interval);
   void InboundLoop();
+  void HousekeepingLoop();
+  void Housekeeping();
 
   const classify::Classifier* classifier_;
   AppOptions options_;
   policy::Clock clock_;
   std::unique_ptr<StorePool> pool_;
   std::unique_ptr<Outbox> outbox_;
+  // Keys seen lately, by hash: most requests authenticate without the store.
+  struct CachedKey {
+    Principal principal;
+    int64_t expires_ms = 0;
+  };
+  std::mutex keys_mu_;
+  std::unordered_map<std::string, CachedKey> keys_;
+  // Last uses to record (key id -> when), written by the housekeeping
+  // worker, so that no request waits on a write for it.
+  std::unordered_map<int64_t, int64_t> touches_;
+  std::unordered_map<int64_t, int64_t> touched_;  // key id -> last use recorded
   std::once_flag committer_once_;
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<WebhookDeliverer> deliverer_;

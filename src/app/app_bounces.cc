@@ -139,7 +139,7 @@ Status App::ProcessInbound(int* applied, int* unmatched) {
         if (note[i].starts_with("not a bounce")) note[i] = "not a bounce";
         continue;
       }
-      committer().Submit(std::move(batch), [&note, &state, i](std::vector<Applied> results) {
+      committer().Submit(std::move(batch), [&note, &state, i](const std::vector<Applied>& results) {
         for (const Applied& a : results) {
           if (!a.committed) state[i] = "stored";  // left for the next round
           if (!a.error.empty()) note[i] = a.error;

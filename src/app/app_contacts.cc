@@ -126,20 +126,19 @@ Status App::ImportCsv(int64_t account_id, std::istream& in, ImportReport* out) {
   return flush();
 }
 
-Status App::GetContact(int64_t account_id, const std::string& address, ContactDetail* out) {
+Status App::GetContact(int64_t account_id, const std::string& address, ContactDetail* out, bool with_history) {
   StorePool::Lease s;
   Status st = Lease(&s);
   if (!st.ok()) return st;
   std::string error;
   out->address = store::NormalizeAddress(address);
   policy::Policy policy = PolicyOn(s.get());
-  int64_t lifted = 0;
-  if (!policy.View(account_id, out->address, &out->view, &error) ||
-      !s->GlobalState(out->address, &out->global_since, &lifted, &error) ||
+  if (!policy.View(account_id, out->address, &out->view, &error, with_history) ||
       !store::Timeline(*s, account_id, out->address, out->view.exists ? out->view.contact.id : 0, &out->timeline,
                        &error)) {
     return StoreError("get contact", error);
   }
+  out->global_since = out->view.global_since;
   return Status::Ok();
 }
 

@@ -102,6 +102,7 @@ Status App::CreateEmail(int64_t account_id, const EmailInput& in, EmailView* out
       if (page.empty()) break;
       after = page.back().first;
       std::vector<std::string> chunk;
+      chunk.reserve(page.size());
       for (auto& p : page) chunk.push_back(std::move(p.second));
       st = create(chunk);
       if (!st.ok()) return st;

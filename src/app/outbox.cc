@@ -30,6 +30,7 @@ bool EventData(store::Store& store, const policy::Change& c, Json* out, std::str
   switch (c.kind) {
     case ChangeKind::kBounce:
     case ChangeKind::kComplaint: {
+      if (c.event == nullptr) return true;
       store::BounceEvent e = *c.event;
       if (e.send_id != 0) {
         store::Send send;

@@ -28,21 +28,35 @@ StorePool::Lease::~Lease() {
 
 bool StorePool::Acquire(Lease* out, std::string* error) {
   std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [this] { return !idle_.empty() || open_ < max_; });
-  if (!idle_.empty()) {
+  if (!idle_.empty() && waiters_.empty()) {
     *out = Lease();
     out->pool_ = this;
     out->store_ = std::move(idle_.back());
     idle_.pop_back();
     return true;
   }
-  ++open_;  // reserved while the connection opens, outside the lock
+  if (open_ < max_) {
+    ++open_;  // reserved while the connection opens, outside the lock
+    lock.unlock();
+    return OpenInto(out, error);
+  }
+  Waiter w;
+  waiters_.push_back(&w);
+  w.cv.wait(lock, [&] { return w.ready; });
+  if (w.store) {
+    *out = Lease();
+    out->pool_ = this;
+    out->store_ = std::move(w.store);
+    return true;
+  }
   lock.unlock();
+  return OpenInto(out, error);  // the slot of a connection that was dropped
+}
+
+bool StorePool::OpenInto(Lease* out, std::string* error) {
   std::unique_ptr<store::Store> store = store::Store::Open(url_, error);
   if (!store) {
-    lock.lock();
-    --open_;
-    cv_.notify_one();
+    Return(nullptr);  // gives the reserved slot back (or to a waiter)
     return false;
   }
   *out = Lease();
@@ -56,14 +70,21 @@ std::unique_ptr<store::Store> StorePool::OpenDedicated(std::string* error) const
 }
 
 void StorePool::Return(std::unique_ptr<store::Store> store) {
+  if (store) store->Rollback();  // a lease never ends inside a transaction
   std::lock_guard<std::mutex> lock(mu_);
+  if (!waiters_.empty()) {
+    Waiter* w = waiters_.front();
+    waiters_.pop_front();
+    w->store = std::move(store);  // empty: the waiter opens one in this slot
+    w->ready = true;
+    w->cv.notify_one();
+    return;
+  }
   if (store) {
-    store->Rollback();  // a lease never ends inside a transaction
     idle_.push_back(std::move(store));
   } else {
     --open_;
   }
-  cv_.notify_one();
 }
 
 }  // namespace rebound::app

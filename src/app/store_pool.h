@@ -4,12 +4,15 @@
 // workers, the background jobs and the committer each use their own. The
 // first connection is opened (and the schema migrated) by Open; more are
 // opened on demand up to `max`, after which Acquire waits for one to come
-// back. A connection that failed (the server went away) is dropped when it
-// comes back broken, and a new one is opened next time.
+// back. Waiters are served first come, first served (a connection coming
+// back is handed to the oldest), so that under load no caller waits much
+// longer than the others. A connection that failed (the server went away)
+// is dropped when it comes back broken, and a new one is opened instead.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,12 +58,20 @@ class StorePool {
  private:
   StorePool(std::string url, size_t max) : url_(std::move(url)), max_(max) {}
   void Return(std::unique_ptr<store::Store> store);
+  bool OpenInto(Lease* out, std::string* error);
+
+  // A caller waiting for a connection.
+  struct Waiter {
+    std::condition_variable cv;
+    bool ready = false;
+    std::unique_ptr<store::Store> store;  // handed over; empty: open one (its slot is reserved)
+  };
 
   const std::string url_;
   const size_t max_;
   store::Dialect dialect_ = store::Dialect::kSqlite;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::deque<Waiter*> waiters_;
   std::vector<std::unique_ptr<store::Store>> idle_;
   size_t open_ = 0;  // lent plus idle
 };

@@ -303,7 +303,7 @@ int RunContactShow(const StoreArgs& args, const std::string& account_name, const
   store::Account account;
   if (!FindAccount(*a, account_name, &account)) return 1;
   app::ContactDetail d;
-  app::Status st = a->GetContact(account.id, address, &d);
+  app::Status st = a->GetContact(account.id, address, &d, true);
   if (!st.ok()) return Refused(st);
   const policy::ContactView& v = d.view;
   Out out(args.json);

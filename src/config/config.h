@@ -35,7 +35,7 @@ struct Http {
 
 struct Config {
   std::string database = "sqlite:rebound.db";
-  size_t database_pool = 32;  // connections a serving process may open
+  size_t database_pool = 16;  // connections a serving process lends its requests and workers
 
   // Signed VERP return paths.
   std::string bounce_domain;

@@ -142,7 +142,7 @@ void ListSuppressions(Call& call) {
       app::Status st = a->ForEachSuppression(account, [&](const store::Suppression& s) {
         buffer += app::CsvField(s.address) + "," + s.kind + "," + s.reason + "," +
                   (s.since ? app::Rfc3339(s.since) : "") + "," + app::CsvField(s.note) + "\n";
-        if (buffer.size() >= 64 * 1024) {
+        if (buffer.size() >= size_t{64} * 1024) {
           open = sink.write(buffer.data(), buffer.size());
           buffer.clear();
         }

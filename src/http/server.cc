@@ -62,6 +62,7 @@ std::string Bearer(const httplib::Request& req) {
 
 struct Server::Impl {
   app::App* app;
+  socket_t listening = INVALID_SOCKET;
   config::Http options;
   std::unique_ptr<httplib::Server> server;
 
@@ -220,6 +221,14 @@ bool Server::Start(std::string* error) {
   const int threads = o.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.set_tcp_nodelay(true);
+  // cpp-httplib listens with a backlog of 5: a burst of new connections
+  // would overflow it and wait for SYN retransmits (a second or more). The
+  // socket is remembered here and listened on again, deeper, once bound.
+  socket_t* listening = &impl_->listening;
+  s.set_socket_options([listening](socket_t sock) {
+    httplib::default_socket_options(sock);
+    *listening = sock;
+  });
   s.set_payload_max_length(o.max_body_bytes);
   s.set_read_timeout(o.read_timeout_seconds, 0);
   s.set_write_timeout(o.write_timeout_seconds, 0);
@@ -257,7 +266,7 @@ bool Server::Start(std::string* error) {
                     "application/json; charset=utf-8");
     return httplib::Server::HandlerResponse::Handled;
   }));
-  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
     std::string what = "unknown";
     try {
       if (ep) std::rethrow_exception(ep);
@@ -309,6 +318,7 @@ bool Server::Start(std::string* error) {
     }
     port_ = static_cast<int>(port);
   }
+  if (impl_->listening != INVALID_SOCKET) ::listen(impl_->listening, SOMAXCONN);
   thread_ = std::thread([impl] { impl->server->listen_after_bind(); });
   return true;
 }

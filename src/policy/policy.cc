@@ -606,7 +606,8 @@ bool Policy::InForce(const Account& account, const Suppression& s, int64_t now) 
   return true;
 }
 
-bool Policy::View(int64_t account_id, const std::string& raw_address, ContactView* out, std::string* error) {
+bool Policy::View(int64_t account_id, const std::string& raw_address, ContactView* out, std::string* error,
+                  bool with_history) {
   const std::string address = store::NormalizeAddress(raw_address);
   *out = ContactView();
   Account account;
@@ -637,7 +638,8 @@ bool Policy::View(int64_t account_id, const std::string& raw_address, ContactVie
     out->suppressed = true;
     if (out->suppression.empty()) out->suppression = "global_bounce";
   }
-  return store_->BounceHistory(account_id, address, &out->history, error);
+  out->global_since = global_since;
+  return !with_history || store_->BounceHistory(account_id, address, &out->history, error);
 }
 
 bool Policy::Eligibility(int64_t account_id, const std::vector<std::string>& addresses,

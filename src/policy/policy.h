@@ -116,6 +116,7 @@ struct ContactView {
   bool suppressed = false;
   std::string suppression;             // hard_bounce, complaint, manual, global_bounce, or empty
   store::Suppression suppression_row;  // when suppressed in the account
+  int64_t global_since = 0;            // when the address became GLOBAL; 0: it is not
   std::vector<store::BounceEvent> history;
 };
 
@@ -185,7 +186,10 @@ class Policy {
   // with the last reason seen. Sets *expired to how many.
   bool ExpirePending(int* expired, std::string* error);
 
-  bool View(int64_t account_id, const std::string& address, ContactView* out, std::string* error);
+  // The contact's state; its bounce history too unless `with_history` is
+  // false (a caller that reads the timeline has it already).
+  bool View(int64_t account_id, const std::string& address, ContactView* out, std::string* error,
+            bool with_history = true);
 
   // Of `addresses` (any size), those the account may not mail and why.
   bool Eligibility(int64_t account_id, const std::vector<std::string>& addresses, std::vector<Exclusion>* excluded,

@@ -255,6 +255,7 @@ bool ListRecipients(Store& store, int64_t email_id, const std::vector<std::strin
   // The status and code of each latest event, in one query for the page.
   if (with_event.empty()) return true;
   std::vector<Value> ids;
+  ids.reserve(with_event.size());
   for (size_t i : with_event) ids.emplace_back((*out)[i].bounce_event_id);
   Rows events;
   if (!store.db().Exec("SELECT id, status, reply_code, cause FROM bounce_events WHERE id IN " + InList(ids.size()), ids,

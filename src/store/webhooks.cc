@@ -167,7 +167,8 @@ bool RecordAttempts(Store& store, const std::vector<AttemptResult>& results, std
                  nullptr, error)) {
       return false;
     }
-    const Value status = a.status == 0 ? Value(nullptr) : Value(int64_t{a.status});
+    Value status(nullptr);
+    if (a.status != 0) status = int64_t{a.status};
     bool ok = true;
     switch (a.next) {
       case AttemptResult::Next::kDelivered:
