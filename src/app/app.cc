@@ -10,6 +10,7 @@
 #include "app/outbox.h"
 #include "app/secrets.h"
 #include "app/webhook_deliverer.h"
+#include "store/users.h"
 
 namespace rebound::app {
 
@@ -434,6 +435,7 @@ void App::Housekeeping() {
   for (const auto& [id, at] : touches) {
     if (!store::TouchApiKey(*s, id, at, &error)) spdlog::warn("cannot record the last use of key {}: {}", id, error);
   }
+  if (!store::PurgeSessions(*s, Now(), &error)) spdlog::warn("cannot purge sessions: {}", error);
   // Idempotency records past their window.
   if (!store::PurgeIdempotencyKeys(*s, Now() - options_.idempotency_window, &error)) {
     spdlog::warn("cannot purge idempotency keys: {}", error);

@@ -36,6 +36,7 @@
 #include "delivery/verp.h"
 #include "policy/policy.h"
 #include "store/keys.h"
+#include "store/users.h"
 #include "store/stats.h"
 #include "store/store.h"
 #include "store/views.h"
@@ -185,6 +186,14 @@ struct EndpointInput {
   std::optional<bool> enabled;
 };
 
+// A signed-in person of the web UI.
+struct WebSession {
+  int64_t user_id = 0;
+  int64_t account_id = 0;  // 0: a platform operator
+  std::string email;
+  std::string csrf;  // every change from the browser must carry it
+};
+
 // The first answer to a POST, kept under its Idempotency-Key.
 struct IdempotencyClaim {
   enum class State { kFirst, kReplay, kMismatch, kInProgress } state = State::kFirst;
@@ -223,6 +232,22 @@ class App {
   // for a few seconds: a key revoked through another process stops working
   // within that time, one revoked through this one at once.
   Status Authenticate(const std::string& bearer, Principal* out);
+
+  // --- People who sign in to the web UI. Passwords are hashed with
+  // Argon2id (libsodium crypto_pwhash_str); sessions are random 256-bit
+  // tokens of which only a hash is stored.
+  // account_id 0 makes a platform operator.
+  Status CreateUser(int64_t account_id, const std::string& email, const std::string& password, store::User* out);
+  Status ListUsers(int64_t account_id, std::vector<store::User>* out);
+  // On success *token is the new session's cookie value. Failed attempts
+  // for an address are counted: after five in a row, the next ones are
+  // refused without checking the password for a while that doubles with
+  // each (Code::kForbidden with *retry_after seconds).
+  Status SignIn(const std::string& email, const std::string& password, std::string* token, WebSession* out,
+                int64_t* retry_after);
+  // The session a cookie names, or kUnauthorized.
+  Status SessionOf(const std::string& token, WebSession* out);
+  Status SignOut(const std::string& token);
 
   // --- Classification, nothing stored.
   std::vector<classify::Verdict> Classify(std::string_view raw) const;
@@ -282,8 +307,10 @@ class App {
   Status CreateEmail(int64_t account_id, const EmailInput& input, EmailView* out);
   Status ListEmails(int64_t account_id, int64_t before, size_t limit, std::vector<EmailView>* out);
   Status GetEmail(int64_t account_id, int64_t email_id, EmailView* out);
+    // `type` and `reason` narrow the bounced ones (empty: all).
   Status ListRecipients(int64_t account_id, int64_t email_id, Bucket bucket, int64_t after, size_t limit,
-                        std::vector<store::Recipient>* out);
+                        std::vector<store::Recipient>* out, const std::string& type = "",
+                        const std::string& reason = "");
   // Resumes an email the bounce-rate brake paused; the brake counts again
   // from here.
   Status ResumeEmail(int64_t account_id, int64_t email_id, EmailView* out);

@@ -154,7 +154,7 @@ Status App::GetEmail(int64_t account_id, int64_t email_id, EmailView* out) {
 }
 
 Status App::ListRecipients(int64_t account_id, int64_t email_id, Bucket bucket, int64_t after, size_t limit,
-                           std::vector<store::Recipient>* out) {
+                           std::vector<store::Recipient>* out, const std::string& type, const std::string& reason) {
   StorePool::Lease s;
   Status st = Lease(&s);
   if (!st.ok()) return st;
@@ -165,7 +165,7 @@ Status App::ListRecipients(int64_t account_id, int64_t email_id, Bucket bucket, 
     return StoreError("list recipients", error);
   }
   if (!found) return Status::NotFound("no such email");
-  if (!store::ListRecipients(*s, email_id, StatesOf(bucket), after, limit, out, &error)) {
+  if (!store::ListRecipients(*s, email_id, StatesOf(bucket), after, limit, out, &error, type, reason)) {
     return StoreError("list recipients", error);
   }
   return Status::Ok();

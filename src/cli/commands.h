@@ -85,6 +85,11 @@ int RunApiKeyCreate(const StoreArgs& args, const std::string& account, bool oper
 int RunApiKeyList(const StoreArgs& args, const std::string& account, bool operator_keys);
 int RunApiKeyRevoke(const StoreArgs& args, const std::string& account, bool operator_key, int64_t id);
 
+// A user of the web UI (an operator with `operator_user`); the password is
+// read from standard input (one line), or asked for on a terminal.
+int RunUserCreate(const StoreArgs& args, const std::string& account, bool operator_user, const std::string& email);
+int RunUserList(const StoreArgs& args, const std::string& account, bool operator_users);
+
 struct ServeArgs {
   std::string config;                  // TOML file; empty: defaults
   std::vector<std::string> overrides;  // "dotted.key=value"

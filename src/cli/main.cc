@@ -170,6 +170,20 @@ int Main(int argc, char** argv) {
     });
   }
 
+  bool operator_user = false;
+  std::vector<std::string> user_args;
+  CLI::App* user = app.add_subcommand("user", "people who sign in to the web UI");
+  user->require_subcommand(1);
+  CLI::App* user_create = user->add_subcommand(
+      "create", "create a user: ACCOUNT EMAIL, or --operator EMAIL; the password is read from standard input");
+  user_create->add_option("account_email", user_args, "ACCOUNT EMAIL, or EMAIL with --operator")->required();
+  user_create->add_flag("--operator", operator_user, "a platform operator");
+  AddStoreOptions(user_create, &store_args);
+  CLI::App* user_list = user->add_subcommand("list", "list users of ACCOUNT, or the operators with --operator");
+  user_list->add_option("account", user_args, "account name (not with --operator)");
+  user_list->add_flag("--operator", operator_user, "the platform operators");
+  AddStoreOptions(user_list, &store_args);
+
   CLI::App* global = app.add_subcommand("global", "globally bounced addresses (operators)");
   global->require_subcommand(1);
   CLI::App* global_list = global->add_subcommand("list", "list globally bounced addresses");
@@ -237,6 +251,17 @@ int Main(int argc, char** argv) {
   if (*suppressions_export) return RunSuppressions(store_args, name, true);
   if (*suppressions_add) return RunSuppress(store_args, name, address, by, why, false, false);
   if (*suppressions_remove) return RunSuppress(store_args, name, address, by, why, true, confirm);
+  if (*user_create || *user_list) {
+    const size_t want = (operator_user ? 0 : 1) + (*user_create ? 1 : 0);
+    if (user_args.size() != want) {
+      std::fprintf(stderr, "rebound: user %s takes %s\n", *user_create ? "create" : "list",
+                   *user_create ? "ACCOUNT EMAIL, or --operator EMAIL" : "ACCOUNT, or --operator");
+      return 2;
+    }
+    const std::string account_name = operator_user ? "" : user_args[0];
+    if (*user_create) return RunUserCreate(store_args, account_name, operator_user, user_args.back());
+    return RunUserList(store_args, account_name, operator_user);
+  }
   if (*apikey_create) return RunApiKeyCreate(store_args, name, operator_key, scope, key_name);
   if (*apikey_list) return RunApiKeyList(store_args, name, operator_key);
   if (*apikey_revoke) return RunApiKeyRevoke(store_args, name, operator_key, key_id);

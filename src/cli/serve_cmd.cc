@@ -13,6 +13,7 @@
 #include "http/openapi.h"
 #include "http/server.h"
 #include "intake/receiver.h"
+#include "web/ui.h"
 
 #include <fmt/format.h>
 
@@ -148,9 +149,17 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
       return 1;
     }
   }
+  std::unique_ptr<web::Ui> ui;
   std::unique_ptr<http::Server> api;
   if (!c.http.listen.empty()) {
-    api = std::make_unique<http::Server>(application.get(), c.http);
+    web::UiOptions ui_options;
+    ui_options.secure_cookies = !c.http.tls_cert.empty();
+    ui = std::make_unique<web::Ui>(application.get(), ui_options);
+    web::Ui* pages = ui.get();
+    api = std::make_unique<http::Server>(application.get(), c.http,
+                                         [pages](const httplib::Request& req, httplib::Response& res) {
+                                           return pages->Handle(req, res);
+                                         });
     if (!api->Start(&error)) {
       std::fprintf(stderr, "rebound: %s\n", error.c_str());
       if (receiver) receiver->Stop();

@@ -2,6 +2,7 @@
 // contact state, unbounce, suppressions, global bounces, eligibility, API
 // keys. Each is a thin face over app::App: it reads its arguments, calls
 // one use case and prints the answer for a person or as JSON lines.
+#include <termios.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -570,6 +571,74 @@ int RunApiKeyRevoke(const StoreArgs& args, const std::string& account_name, bool
     out.Json({{"id", id}, {"revoked", true}});
   } else {
     out.Text(fmt::format("key {} revoked\n", id));
+  }
+  return 0;
+}
+
+namespace {
+
+// One line of standard input; on a terminal, asked for without echo.
+bool ReadPassword(std::string* out) {
+  const bool tty = isatty(STDIN_FILENO) != 0;
+  struct termios saved {};
+  if (tty) {
+    std::fprintf(stderr, "password: ");
+    std::fflush(stderr);
+    tcgetattr(STDIN_FILENO, &saved);
+    struct termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  const bool ok = static_cast<bool>(std::getline(std::cin, *out));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::fprintf(stderr, "\n");
+  }
+  if (!out->empty() && out->back() == '\r') out->pop_back();
+  return ok;
+}
+
+}  // namespace
+
+int RunUserCreate(const StoreArgs& args, const std::string& account_name, bool operator_user,
+                  const std::string& email) {
+  auto a = OpenApp(args);
+  if (!a) return 1;
+  store::Account account;
+  if (!operator_user && !FindAccount(*a, account_name, &account)) return 1;
+  std::string password;
+  if (!ReadPassword(&password)) {
+    Error("no password on standard input");
+    return 2;
+  }
+  store::User user;
+  app::Status st = a->CreateUser(operator_user ? 0 : account.id, email, password, &user);
+  if (!st.ok()) return Refused(st, "cannot create the user");
+  Out out(args.json);
+  if (out.json()) {
+    out.Json({{"id", user.id}, {"email", user.email}, {"account", operator_user ? json(nullptr) : json(account.name)}});
+  } else {
+    out.Text(fmt::format("user {} created{}\n", user.email,
+                         operator_user ? " (platform operator)" : " in " + account.name));
+  }
+  return 0;
+}
+
+int RunUserList(const StoreArgs& args, const std::string& account_name, bool operator_users) {
+  auto a = OpenApp(args);
+  if (!a) return 1;
+  store::Account account;
+  if (!operator_users && !FindAccount(*a, account_name, &account)) return 1;
+  std::vector<store::User> users;
+  app::Status st = a->ListUsers(operator_users ? 0 : account.id, &users);
+  if (!st.ok()) return Refused(st);
+  Out out(args.json);
+  for (const store::User& u : users) {
+    if (out.json()) {
+      out.Json({{"id", u.id}, {"email", u.email}, {"created_at", u.created_at}});
+    } else {
+      out.Text(fmt::format("{:>6}  {:<40} {}\n", u.id, u.email, Date(u.created_at)));
+    }
   }
   return 0;
 }

@@ -74,7 +74,10 @@ void Recipients(Call& call) {
   int64_t after = 0;
   if (!call.Limit(&limit) || !call.CursorId(&after)) return;
   std::vector<store::Recipient> rows;
-  app::Status st = call.app.ListRecipients(call.account_id, id, bucket, after, limit + 1, &rows);
+  const std::string type = call.Query("type");
+  const std::string reason = call.Query("reason");
+  if (!type.empty() && type != "HARD" && type != "SOFT") return call.Fail(400, "bad_request", "type is HARD or SOFT");
+  app::Status st = call.app.ListRecipients(call.account_id, id, bucket, after, limit + 1, &rows, type, reason);
   if (!st.ok()) return call.Fail(st);
   std::string next;
   if (rows.size() > limit) {

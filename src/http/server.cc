@@ -62,6 +62,7 @@ std::string Bearer(const httplib::Request& req) {
 
 struct Server::Impl {
   app::App* app;
+  Fallback fallback;
   socket_t listening = INVALID_SOCKET;
   config::Http options;
   std::unique_ptr<httplib::Server> server;
@@ -83,6 +84,9 @@ std::vector<std::string> ServedRoutes() {
 }
 
 void Server::Impl::Dispatch(const httplib::Request& req, httplib::Response& res) {
+  // The API is /v1/ and the probes; everything else is the web UI's.
+  const bool api = req.path.starts_with("/v1/") || req.path == "/v1" || req.path == "/healthz" || req.path == "/readyz";
+  if (!api && fallback && fallback(req, res)) return;
   Call call(*app, req, res);
   const std::vector<std::string> segments = Segments(req.path);
   // Operators act on an account by naming it: /v1/accounts/{account}/...
@@ -198,8 +202,9 @@ void Server::Impl::Authorized(Call& call, const Route& route, bool via_account, 
   }
 }
 
-Server::Server(app::App* app, config::Http options) : impl_(std::make_unique<Impl>()) {
+Server::Server(app::App* app, config::Http options, Fallback fallback) : impl_(std::make_unique<Impl>()) {
   impl_->app = app;
+  impl_->fallback = std::move(fallback);
   impl_->options = std::move(options);
 }
 

@@ -10,6 +10,9 @@
 // returns once the requests in hand are answered.
 #pragma once
 
+#include <httplib.h>
+
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,7 +25,10 @@ namespace rebound::http {
 
 class Server {
  public:
-  Server(app::App* app, config::Http options);
+  // Answers a request that is not the API's (the web UI); false: 404.
+  using Fallback = std::function<bool(const httplib::Request&, httplib::Response&)>;
+
+  Server(app::App* app, config::Http options, Fallback fallback = nullptr);
   ~Server();
 
   // Binds `options.listen` (port 0 picks a free one) and serves on a

@@ -231,14 +231,23 @@ bool CountSends(Store& store, int64_t email_id, SendCounts* out, std::string* er
 }
 
 bool ListRecipients(Store& store, int64_t email_id, const std::vector<std::string>& states, int64_t after, size_t limit,
-                    std::vector<Recipient>* out, std::string* error) {
+                    std::vector<Recipient>* out, std::string* error, const std::string& bounce_type,
+                    const std::string& reason) {
   std::string sql = "SELECT " + std::string(kSendColumns) +
                     ", (SELECT MAX(b.id) FROM bounce_events b WHERE b.send_id = s.id AND b.type <> 'NONE') "
                     "FROM sends s JOIN contacts c ON c.id = s.contact_id WHERE s.email_id = ? AND s.id > ?";
   std::vector<Value> params = {email_id, after};
   if (!states.empty()) {
     sql += " AND s.state IN " + InList(states.size());
-    for (const std::string& st : states) params.emplace_back(st);
+        for (const std::string& st : states) params.emplace_back(st);
+  }
+  if (!bounce_type.empty()) {
+    sql += " AND s.bounce_type = ?";
+    params.emplace_back(bounce_type);
+  }
+  if (!reason.empty()) {
+    sql += " AND s.reason = ?";
+    params.emplace_back(reason);
   }
   sql += " ORDER BY s.id LIMIT ?";
   params.emplace_back(static_cast<int64_t>(limit));

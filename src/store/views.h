@@ -93,8 +93,10 @@ struct Recipient {
 };
 // states: the send states of the bucket (e.g. {"queued", "pending"}). In id
 // order: `after` is the last send id of the page before.
+// `bounce_type` and `reason` narrow the bounced ones (empty: all).
 bool ListRecipients(Store& store, int64_t email_id, const std::vector<std::string>& states, int64_t after, size_t limit,
-                    std::vector<Recipient>* out, std::string* error);
+                    std::vector<Recipient>* out, std::string* error, const std::string& bounce_type = "",
+                    const std::string& reason = "");
 
 // What happened to a contact, oldest first: bounce events (bounces,
 // complaints, notices, auto-replies), deliveries, unbounces, manual

@@ -40,11 +40,12 @@ class Checks:
 class Serve:
     """`rebound serve` with the HTTP API (and optionally the receiver)."""
 
-    def __init__(self, rebound, work, db_url, tables="", receiver=False, env=None):
+    def __init__(self, rebound, work, db_url, tables="", receiver=False, env=None, http_extra=""):
         self.rebound = rebound
         self.work = work
         self.db = db_url
         self.env = env
+        os.makedirs(work, exist_ok=True)
         self.config = os.path.join(work, "rebound.toml")
         with open(self.config, "w") as f:
             f.write(f"""
@@ -62,6 +63,7 @@ threads = 16
 read_timeout_seconds = 3
 keep_alive_seconds = 2
 max_body_bytes = 2000000
+{http_extra}
 [secrets]
 key = "{SECRETS_KEY}"
 {tables}

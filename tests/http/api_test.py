@@ -6,8 +6,12 @@ the CLI's keys.
 Usage: api_test.py REBOUND_BINARY sqlite|postgres
 """
 import csv
+import http.client
 import io
+import json
 import os
+import ssl
+import subprocess
 import shutil
 import sys
 import tempfile
@@ -321,6 +325,28 @@ try:
     check(srv.stop() == 0, "SIGTERM stops cleanly")
     log = open(srv.log_path).read()
     check(A not in log and OP not in log, "keys never logged")
+
+    # TLS from a certificate and key in the configuration.
+    cert, pem_key = os.path.join(WORK, "cert.pem"), os.path.join(WORK, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-keyout", pem_key, "-out", cert], check=True, capture_output=True)
+    tls = api_fixture.Serve(REBOUND, os.path.join(WORK, "tls"), db,
+                            http_extra=f'tls_cert = "{cert}"\ntls_key = "{pem_key}"')
+    tls.start()
+    ctx = ssl.create_default_context(cafile=cert)
+    ctx.check_hostname = False
+    c = http.client.HTTPSConnection("127.0.0.1", tls.port, context=ctx, timeout=10)
+    c.request("GET", "/v1/account", headers={"Authorization": "Bearer " + A})
+    r = c.getresponse()
+    check(r.status == 200 and json.loads(r.read())["id"] == "acme", f"HTTPS: {r.status}")
+    c.close()
+    st = None
+    try:
+        st = tls.request("GET", "/healthz", timeout=3)[0]
+    except Exception:  # noqa: BLE001 - plain HTTP to a TLS port fails one way or another
+        st = "refused"
+    check(st != 200, f"no plain HTTP beside TLS: {st}")
+    check(tls.stop() == 0, "the TLS server stops cleanly")
 finally:
     srv.stop()
     shutil.rmtree(WORK, ignore_errors=True)
