@@ -51,7 +51,7 @@ function drawCharts(d) {
       type: "doughnut",
       data: { labels: d.share.map((s) => s.label), datasets: [{ data: d.share.map((s) => s.count),
         backgroundColor: d.share.map((_, i) => palette[i % palette.length]) }] },
-      options: { responsive: true },
+      options: { responsive: true, aspectRatio: 2 },
     });
   }
 }
