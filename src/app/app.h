@@ -323,6 +323,9 @@ class App {
 
   // --- Statistics.
   Status Stats(int64_t account_id, const StatsQuery& query, StatsResult* out);
+  // The same for several groupings at once, from one read of the counters.
+  Status StatsBy(int64_t account_id, const StatsQuery& query, const std::vector<std::string>& group_bys,
+                 std::vector<StatsResult>* out);
 
   // --- Webhooks.
   Status CreateEndpoint(int64_t account_id, const EndpointInput& input, store::WebhookEndpoint* out,

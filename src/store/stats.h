@@ -13,7 +13,7 @@
 namespace rebound::store {
 
 struct StatRow {
-  int64_t hour = 0;  // seconds since the epoch / 3600
+  int64_t hour = 0;  // seconds since the epoch / 3600 (a day's first hour for daily rows)
   std::string domain;
   std::string metric;  // sent | delivered | HARD | SOFT | PENDING | complaint
   std::string reason;  // for HARD and SOFT; else empty
@@ -22,8 +22,9 @@ struct StatRow {
 
 bool AddStat(Store& store, int64_t account_id, int64_t at, const std::string& domain, const std::string& metric,
              const std::string& reason, int64_t n, std::string* error);
-// Rows of the account for hours in [since, until) (times in seconds).
-bool ReadStats(Store& store, int64_t account_id, int64_t since, int64_t until, std::vector<StatRow>* out,
+// Rows of the account for the hours (or, `daily`, the days) that overlap
+// [since, until) (times in seconds).
+bool ReadStats(Store& store, int64_t account_id, int64_t since, int64_t until, bool daily, std::vector<StatRow>* out,
                std::string* error);
 
 }  // namespace rebound::store

@@ -19,7 +19,7 @@ struct Migration {
   int version;
   std::string_view name;  // migrations/<name>.<dialect>.sql
 };
-constexpr Migration kMigrations[] = {{1, "001_init"}, {2, "002_inbound"}, {3, "003_api"}, {4, "004_users"}};
+constexpr Migration kMigrations[] = {{1, "001_init"}, {2, "002_inbound"}, {3, "003_api"}, {4, "004_users"}, {5, "005_stats_daily"}};
 
 // "001_init" -> the embedded "001_init.sqlite.sql" or "001_init.postgres.sql".
 std::string EmbeddedMigration(Dialect d, std::string_view name) {

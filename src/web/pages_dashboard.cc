@@ -23,12 +23,12 @@ void Dashboard(Page& p) {
   if (q.interval == "hour" && days > 7) days = 7;  // at most 168 points a line
   q.until = p.app.Now();
   q.since = q.until - days * 86400;
-  app::StatsResult by_type, by_reason, by_domain;
-  for (auto [group, out] : {std::pair{"type", &by_type}, {"reason", &by_reason}, {"domain", &by_domain}}) {
-    q.group_by = group;
-    app::Status st = p.app.Stats(p.session.account_id, q, out);
-    if (!st.ok()) return p.Failed(st);
-  }
+  std::vector<app::StatsResult> results;
+  app::Status st = p.app.StatsBy(p.session.account_id, q, {"type", "reason", "domain"}, &results);
+  if (!st.ok()) return p.Failed(st);
+  const app::StatsResult& by_type = results[0];
+  const app::StatsResult& by_reason = results[1];
+  const app::StatsResult& by_domain = results[2];
   nlohmann::json chart;
   nlohmann::json labels = nlohmann::json::array();
   for (int64_t t : by_type.bucket_starts) labels.push_back(FormatShort(p.lang, t, q.interval == "hour"));
