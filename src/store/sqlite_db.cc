@@ -138,7 +138,7 @@ std::unique_ptr<Db> OpenSqlite(const std::string& path, std::string* error) {
   // commit durable (the receiver answers 250 only after one).
   if (!result->ExecScript(
           "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-          "PRAGMA cache_size=-8192; PRAGMA mmap_size=67108864; PRAGMA temp_store=MEMORY;",
+          "PRAGMA cache_size=-8192; PRAGMA mmap_size=0; PRAGMA temp_store=MEMORY;",
           error)) {
     return nullptr;
   }
