@@ -36,9 +36,9 @@
 #include "delivery/verp.h"
 #include "policy/policy.h"
 #include "store/keys.h"
-#include "store/users.h"
 #include "store/stats.h"
 #include "store/store.h"
+#include "store/users.h"
 #include "store/views.h"
 #include "store/webhooks.h"
 
@@ -48,14 +48,14 @@ class Outbox;
 class WebhookDeliverer;
 
 struct WebhookOptions {
-  int timeout_seconds = 10;           // an answer after this is a failure
+  int timeout_seconds = 10;                    // an answer after this is a failure
   int64_t give_up_after = int64_t{3} * 86400;  // retries stop this long after the event
-  int64_t retry_base_seconds = 30;    // the first retry waits about this long, then doubling
-  int64_t retry_max_seconds = 3600;   // at most this long between attempts
-  int64_t lease_seconds = 60;         // a claimed delivery is another node's again after this
-  int concurrency = 16;               // requests in flight per node
-  int64_t rotation_overlap = 86400;   // the previous secret still signs this long after a rotation
-  bool allow_private_targets = true;  // endpoints on loopback and private networks (off in production)
+  int64_t retry_base_seconds = 30;             // the first retry waits about this long, then doubling
+  int64_t retry_max_seconds = 3600;            // at most this long between attempts
+  int64_t lease_seconds = 60;                  // a claimed delivery is another node's again after this
+  int concurrency = 16;                        // requests in flight per node
+  int64_t rotation_overlap = 86400;            // the previous secret still signs this long after a rotation
+  bool allow_private_targets = true;           // endpoints on loopback and private networks (off in production)
 };
 
 struct AppOptions {
@@ -307,7 +307,7 @@ class App {
   Status CreateEmail(int64_t account_id, const EmailInput& input, EmailView* out);
   Status ListEmails(int64_t account_id, int64_t before, size_t limit, std::vector<EmailView>* out);
   Status GetEmail(int64_t account_id, int64_t email_id, EmailView* out);
-    // `type` and `reason` narrow the bounced ones (empty: all).
+  // `type` and `reason` narrow the bounced ones (empty: all).
   Status ListRecipients(int64_t account_id, int64_t email_id, Bucket bucket, int64_t after, size_t limit,
                         std::vector<store::Recipient>* out, const std::string& type = "",
                         const std::string& reason = "");

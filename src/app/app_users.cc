@@ -12,10 +12,10 @@ namespace rebound::app {
 
 namespace {
 
-constexpr int64_t kSessionIdle = 12 * 3600;       // a session unused this long ends
-constexpr int64_t kFreeFailures = 5;              // failed sign-ins in a row before any wait
-constexpr int64_t kFirstWait = 30;                // seconds, doubling with each further failure
-constexpr int64_t kMaxWait = 15 * 60;
+constexpr int64_t kSessionIdle = int64_t{12} * 3600;  // a session unused this long ends
+constexpr int64_t kFreeFailures = 5;         // failed sign-ins in a row before any wait
+constexpr int64_t kFirstWait = 30;           // seconds, doubling with each further failure
+constexpr int64_t kMaxWait = int64_t{15} * 60;
 constexpr int64_t kFailuresForgottenAfter = 3600;  // a quiet hour starts the count again
 constexpr size_t kMinPassword = 10;
 
@@ -42,8 +42,7 @@ int64_t WaitAfter(int64_t failures) {
 
 }  // namespace
 
-Status App::CreateUser(int64_t account_id, const std::string& email, const std::string& password,
-                       store::User* out) {
+Status App::CreateUser(int64_t account_id, const std::string& email, const std::string& password, store::User* out) {
   const std::string address = store::NormalizeAddress(email);
   if (address.find('@') == std::string::npos || address.size() > 320 ||
       address.find_first_of(" \t\r\n<>\"") != std::string::npos) {
@@ -95,8 +94,8 @@ Status App::SignIn(const std::string& email, const std::string& password, std::s
   const int64_t wait = WaitAfter(failures);
   if (wait > 0 && now < last + wait) {
     *retry_after = last + wait - now;
-    return Status::Forbidden("too many failed sign-ins for this address; try again in " +
-                             std::to_string(*retry_after) + " seconds");
+    return Status::Forbidden("too many failed sign-ins for this address; try again in " + std::to_string(*retry_after) +
+                             " seconds");
   }
   store::User user;
   bool found = false;

@@ -156,10 +156,9 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
     ui_options.secure_cookies = !c.http.tls_cert.empty();
     ui = std::make_unique<web::Ui>(application.get(), ui_options);
     web::Ui* pages = ui.get();
-    api = std::make_unique<http::Server>(application.get(), c.http,
-                                         [pages](const httplib::Request& req, httplib::Response& res) {
-                                           return pages->Handle(req, res);
-                                         });
+    api = std::make_unique<http::Server>(
+        application.get(), c.http,
+        [pages](const httplib::Request& req, httplib::Response& res) { return pages->Handle(req, res); });
     if (!api->Start(&error)) {
       std::fprintf(stderr, "rebound: %s\n", error.c_str());
       if (receiver) receiver->Stop();

@@ -618,8 +618,8 @@ int RunUserCreate(const StoreArgs& args, const std::string& account_name, bool o
   if (out.json()) {
     out.Json({{"id", user.id}, {"email", user.email}, {"account", operator_user ? json(nullptr) : json(account.name)}});
   } else {
-    out.Text(fmt::format("user {} created{}\n", user.email,
-                         operator_user ? " (platform operator)" : " in " + account.name));
+    out.Text(
+        fmt::format("user {} created{}\n", user.email, operator_user ? " (platform operator)" : " in " + account.name));
   }
   return 0;
 }

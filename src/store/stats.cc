@@ -26,10 +26,11 @@ bool ReadStats(Store& store, int64_t account_id, int64_t since, int64_t until, b
   const int64_t step = daily ? 86400 : 3600;
   const int64_t first = since / step;
   const int64_t last = (until + step - 1) / step;  // exclusive
-  const std::string sql = daily ? "SELECT day * 24, domain, metric, reason, count FROM stats_daily WHERE account_id = ? "
-                                  "AND day >= ? AND day < ?"
-                                : "SELECT hour, domain, metric, reason, count FROM stats_hourly WHERE account_id = ? "
-                                  "AND hour >= ? AND hour < ?";
+  const std::string sql = daily
+                              ? "SELECT day * 24, domain, metric, reason, count FROM stats_daily WHERE account_id = ? "
+                                "AND day >= ? AND day < ?"
+                              : "SELECT hour, domain, metric, reason, count FROM stats_hourly WHERE account_id = ? "
+                                "AND hour >= ? AND hour < ?";
   if (!store.db().Exec(sql, {account_id, first, last}, &rows, error)) return false;
   out->reserve(rows.size());
   for (const Row& r : rows) out->push_back(StatRow{AsInt(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsInt(r[4])});

@@ -19,7 +19,8 @@ struct Migration {
   int version;
   std::string_view name;  // migrations/<name>.<dialect>.sql
 };
-constexpr Migration kMigrations[] = {{1, "001_init"}, {2, "002_inbound"}, {3, "003_api"}, {4, "004_users"}, {5, "005_stats_daily"}};
+constexpr Migration kMigrations[] = {
+    {1, "001_init"}, {2, "002_inbound"}, {3, "003_api"}, {4, "004_users"}, {5, "005_stats_daily"}};
 
 // "001_init" -> the embedded "001_init.sqlite.sql" or "001_init.postgres.sql".
 std::string EmbeddedMigration(Dialect d, std::string_view name) {

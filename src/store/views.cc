@@ -239,7 +239,7 @@ bool ListRecipients(Store& store, int64_t email_id, const std::vector<std::strin
   std::vector<Value> params = {email_id, after};
   if (!states.empty()) {
     sql += " AND s.state IN " + InList(states.size());
-        for (const std::string& st : states) params.emplace_back(st);
+    for (const std::string& st : states) params.emplace_back(st);
   }
   if (!bounce_type.empty()) {
     sql += " AND s.bounce_type = ?";

@@ -72,7 +72,8 @@ Lang Negotiate(std::string_view cookie, std::string_view accept) {
   size_t start = 0;
   while (start < accept.size()) {
     size_t comma = accept.find(',', start);
-    std::string_view item = accept.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view item =
+        accept.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     start = comma == std::string_view::npos ? accept.size() : comma + 1;
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     double q = 1.0;

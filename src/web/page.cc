@@ -101,7 +101,7 @@ bool Ui::Handle(const httplib::Request& req, httplib::Response& res) {
   // ?lang=ja chooses the language (a cookie), then the same page again.
   Lang chosen = Lang::kEn;
   if (req.method == "GET" && req.has_param("lang") && ParseLang(req.get_param_value("lang"), &chosen)) {
-    page.SetCookie(kLangCookie, std::string(LangCode(chosen)), 365 * 86400, false);
+    page.SetCookie(kLangCookie, std::string(LangCode(chosen)), int64_t{365} * 86400, false);
     page.Redirect(req.path);
     return true;
   }
@@ -201,8 +201,7 @@ void Page::Failed(const app::Status& status) {
 bool Page::CsrfOk() const {
   const std::string sent = Form("csrf");
   const std::string& want = session.csrf;
-  return !want.empty() && sent.size() == want.size() &&
-         sodium_memcmp(sent.data(), want.data(), want.size()) == 0;
+  return !want.empty() && sent.size() == want.size() && sodium_memcmp(sent.data(), want.data(), want.size()) == 0;
 }
 
 std::string Page::Form(const char* name) const { return req.has_param(name) ? req.get_param_value(name) : ""; }
@@ -250,8 +249,8 @@ Data Page::Timeline(const std::vector<store::TimelineEntry>& entries) const {
     e.set("when", Date(t.at));
     e.set("iso", app::Rfc3339(t.at));
     e.set("kind_label", T("timeline." + t.kind));
-    const bool from_event = t.kind == "bounce" || t.kind == "complaint" || t.kind == "delivery_notice" ||
-                            t.kind == "auto_reply";
+    const bool from_event =
+        t.kind == "bounce" || t.kind == "complaint" || t.kind == "delivery_notice" || t.kind == "auto_reply";
     if (from_event) {
       if (t.event.type != "NONE") e.set("type_label", TypeLabel(t.event.type));
       e.set("reason_label", ReasonLabel(t.event.reason));
@@ -276,9 +275,15 @@ const std::vector<std::string>& HardReasons() {
 }
 
 const std::vector<std::string>& AllReasons() {
-  static const std::vector<std::string> r = {"UNKNOWN_USER",        "MAILBOX_FULL",    "CONTENT",
-                                             "SPAM",                "POLICY",          "OTHER",
-                                             "RECIPIENT_TEMPORARY", "SECURITY_FILTER", "DMARC_NOT_AUTHORIZED",
+  static const std::vector<std::string> r = {"UNKNOWN_USER",
+                                             "MAILBOX_FULL",
+                                             "CONTENT",
+                                             "SPAM",
+                                             "POLICY",
+                                             "OTHER",
+                                             "RECIPIENT_TEMPORARY",
+                                             "SECURITY_FILTER",
+                                             "DMARC_NOT_AUTHORIZED",
                                              "TEMPORARY_TECHNICAL"};
   return r;
 }

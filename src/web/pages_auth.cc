@@ -54,9 +54,9 @@ void Login(Page& p) {
     return ShowLogin(p, 401, email);
   }
   if (!st.ok()) return p.Failed(st);
-  p.SetCookie("rb_session", token, 12 * 3600, true);
+  p.SetCookie("rb_session", token, int64_t{12} * 3600, true);
   p.Redirect(SafeNext(p.Form("next")) == "/" ? (session.account_id == 0 ? "/operator/accounts" : "/dashboard")
-                                              : SafeNext(p.Form("next")));
+                                             : SafeNext(p.Form("next")));
 }
 
 void Logout(Page& p) {

@@ -15,9 +15,7 @@ const std::vector<std::string>& Statuses() {
   return s;
 }
 
-std::string Why(const Page& p, const policy::ContactView& v) {
-  return p.SuppressionLabel(v.suppression);
-}
+std::string Why(const Page& p, const policy::ContactView& v) { return p.SuppressionLabel(v.suppression); }
 
 void Contacts(Page& p) {
   store::ContactFilter f;
@@ -33,7 +31,8 @@ void Contacts(Page& p) {
   if (!st.ok()) return p.Failed(st);
   Data d;
   d.set("q", f.address_prefix);
-  d.set("status_options", Options(p, Statuses(), f.bounce_status, [&](const std::string& s) { return p.StatusLabel(s); }));
+  d.set("status_options",
+        Options(p, Statuses(), f.bounce_status, [&](const std::string& s) { return p.StatusLabel(s); }));
   d.set("reason_options", Options(p, HardReasons(), f.reason, [&](const std::string& r) { return p.ReasonLabel(r); }));
   if (rows.size() > kPage) {
     rows.resize(kPage);
@@ -72,8 +71,8 @@ void ShowContact(Page& p, int status) {
   d.set("status", v.status);
   d.set("status_label", p.StatusLabel(v.status));
   d.set("reason", v.contact.hard_bounce_reason);
-  d.set("reason_label", v.contact.hard_bounce_reason.empty() ? p.T("common.none")
-                                                             : p.ReasonLabel(v.contact.hard_bounce_reason));
+  d.set("reason_label",
+        v.contact.hard_bounce_reason.empty() ? p.T("common.none") : p.ReasonLabel(v.contact.hard_bounce_reason));
   d.set("eligible", v.suppressed ? "no" : "yes");
   d.set("marketing_label",
         v.suppressed ? Fill(p.T("contact.suppressed_because"), {{"why", Why(p, v)}}) : p.T("contact.allowed"));
@@ -141,7 +140,8 @@ void Suppressions(Page& p) {
   d.set("reason_options", Options(p, HardReasons(), f.reason, [&](const std::string& r) { return p.ReasonLabel(r); }));
   if (rows.size() > kPage) {
     rows.resize(kPage);
-    d.set("next_url", "/suppressions?kind=" + f.kind + "&reason=" + f.reason + "&after=" + QueryValue(rows.back().address));
+    d.set("next_url",
+          "/suppressions?kind=" + f.kind + "&reason=" + f.reason + "&after=" + QueryValue(rows.back().address));
   }
   Data list{Data::type::list};
   int n = 0;
@@ -167,7 +167,8 @@ void Suppressions(Page& p) {
 void AddSuppression(Page& p) {
   bool created = false;
   store::Suppression s;
-  app::Status st = p.app.Suppress(p.session.account_id, p.Form("address"), p.session.email, p.Form("why"), &created, &s);
+  app::Status st =
+      p.app.Suppress(p.session.account_id, p.Form("address"), p.session.email, p.Form("why"), &created, &s);
   if (!st.ok()) return p.Failed(st);
   p.Redirect(std::string("/suppressions?done=") + (created ? "added" : "already"));
 }

@@ -113,8 +113,6 @@ void Dashboard(Page& p) {
 
 }  // namespace
 
-void AddDashboardPages(std::vector<PageRoute>* r) {
-  r->push_back({"GET", "/dashboard", Who::kAccountUser, Dashboard});
-}
+void AddDashboardPages(std::vector<PageRoute>* r) { r->push_back({"GET", "/dashboard", Who::kAccountUser, Dashboard}); }
 
 }  // namespace rebound::web

@@ -42,7 +42,9 @@ void Emails(Page& p) {
   for (const app::EmailView& v : emails) {
     const store::SendCounts& c = v.counts;
     const int64_t sent = c.attempted();
-    auto rate = [&](int64_t n) { return p.Percent(sent == 0 ? 0.0 : static_cast<double>(n) / static_cast<double>(sent)); };
+    auto rate = [&](int64_t n) {
+      return p.Percent(sent == 0 ? 0.0 : static_cast<double>(n) / static_cast<double>(sent));
+    };
     Data e;
     e.set("id", std::to_string(v.email.id));
     e.set("subject", v.email.subject.empty() ? "—" : v.email.subject);
@@ -95,8 +97,8 @@ void OneEmail(Page& p) {
   d.set("state_label", p.StateLabel(v.email.state));
   if (v.email.state == "paused") {
     d.set("paused", true);
-    d.set("paused_text", Fill(p.T("email.paused_banner"),
-                              {{"rate", p.Percent(static_cast<double>(v.email.paused_rate_bp) / 10000)}}));
+    d.set("paused_text",
+          Fill(p.T("email.paused_banner"), {{"rate", p.Percent(static_cast<double>(v.email.paused_rate_bp) / 10000)}}));
   }
   Data buckets{Data::type::list};
   const std::pair<const char*, int64_t> counts[] = {{"delivered", c.delivered},
@@ -119,8 +121,7 @@ void OneEmail(Page& p) {
   d.set("show_bounce", show_bounce);
   d.set("show_why", bucket == app::Bucket::kNotSent);
   d.set("type_options", Options(p, {"HARD", "SOFT"}, type, [&](const std::string& t) { return p.TypeLabel(t); }));
-  d.set("reason_options",
-        Options(p, AllReasons(), reason, [&](const std::string& r) { return p.ReasonLabel(r); }));
+  d.set("reason_options", Options(p, AllReasons(), reason, [&](const std::string& r) { return p.ReasonLabel(r); }));
   std::string next;
   if (rows.size() > kPage) {
     rows.resize(kPage);

@@ -28,15 +28,16 @@ void ShowSettings(Page& p, int status, const std::string& secret = "", const std
   d.set("healing", account.policy == "healing");
   d.set("within", std::to_string(e.healing_second_within / 86400));
   d.set("lapse", std::to_string(e.healing_lapse_after / 86400));
-  d.set("healing_explain", Fill(p.T("settings.healing_explain"), {{"within", std::to_string(e.healing_second_within / 86400)},
-                                                                  {"lapse", std::to_string(e.healing_lapse_after / 86400)}}));
+  d.set("healing_explain",
+        Fill(p.T("settings.healing_explain"), {{"within", std::to_string(e.healing_second_within / 86400)},
+                                               {"lapse", std::to_string(e.healing_lapse_after / 86400)}}));
   d.set("brake_min", std::to_string(e.brake_min_sends));
   char rate[16];
   snprintf(rate, sizeof(rate), "%.2f", static_cast<double>(e.brake_max_hard_bp) / 100);
   d.set("brake_rate_percent", std::string(rate));
-  d.set("brake_explain", Fill(p.T("settings.brake_explain"),
-                              {{"min", p.Number(e.brake_min_sends)},
-                               {"rate", p.Percent(static_cast<double>(e.brake_max_hard_bp) / 10000)}}));
+  d.set("brake_explain",
+        Fill(p.T("settings.brake_explain"), {{"min", p.Number(e.brake_min_sends)},
+                                             {"rate", p.Percent(static_cast<double>(e.brake_max_hard_bp) / 10000)}}));
   std::vector<store::ApiKey> keys;
   st = p.app.ListKeys(p.session.account_id, &keys);
   if (!st.ok()) return p.Failed(st);

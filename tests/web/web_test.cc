@@ -12,10 +12,9 @@
 namespace rebound::web {
 namespace {
 
-const char* const kTemplates[] = {"layout",   "message",     "login",        "dashboard",         "emails",
-                                  "email",    "recipient",   "timeline",     "raw",               "contacts",
-                                  "contact",  "suppressions", "settings",    "attempts",          "operator_accounts",
-                                  "operator_global"};
+const char* const kTemplates[] = {
+    "layout", "message",  "login",   "dashboard",    "emails",   "email",    "recipient",         "timeline",
+    "raw",    "contacts", "contact", "suppressions", "settings", "attempts", "operator_accounts", "operator_global"};
 
 TEST(Catalogs, HoldTheSameKeys) { EXPECT_EQ(CatalogKeys(Lang::kEn), CatalogKeys(Lang::kJa)); }
 
