@@ -93,6 +93,7 @@ int RunUserList(const StoreArgs& args, const std::string& account, bool operator
 struct ServeArgs {
   std::string config;                  // TOML file; empty: defaults
   std::vector<std::string> overrides;  // "dotted.key=value"
+  bool demo = false;                   // serve: a demo store and user (see SeedDemo)
 };
 // Serves (the bounce receiver, the HTTP API, the background workers, each
 // switchable in the configuration) until SIGINT or SIGTERM; 2 on a bad
@@ -107,6 +108,15 @@ struct SendArgs {
   std::string to_file;  // one address per line, or -
 };
 int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const SendArgs& send);
+
+}  // namespace rebound::cli
+namespace rebound::app {
+class App;
+}  // namespace rebound::app
+namespace rebound::cli {
+// The demo account, its user, contacts and bounces, made on the first
+// start of `rebound serve --demo`; *note says how to sign in.
+bool SeedDemo(app::App& app, std::string* note);
 
 // Prints the OpenAPI document of the HTTP API.
 int RunOpenApi();

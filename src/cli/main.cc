@@ -210,6 +210,8 @@ int Main(int argc, char** argv) {
       "serve", "serve the HTTP API and receive bounces over SMTP or LMTP (see docs/configuration.md)");
   serve->add_option("--config", serve_args.config, "TOML configuration file (docs/configuration.md)");
   serve->add_option("--set", serve_args.overrides, "override a configuration key: dotted.key=value");
+  serve->add_flag("--demo", serve_args.demo,
+                  "a demo: rebound-demo.db with an account, a user, contacts and bounces; the UI on 127.0.0.1:8080");
   CLI::App* verp = app.add_subcommand("verp", "signed VERP return paths");
   verp->require_subcommand(1);
   CLI::App* verp_address = verp->add_subcommand("address", "the return path of a send");

@@ -101,7 +101,13 @@ bool LoadKey(config::Config* c, std::string* key, std::string* note) {
 
 int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
   config::Config c;
-  if (!LoadConfig(args.config, args.overrides, &c)) return 2;
+  std::vector<std::string> overrides = args.overrides;
+  if (args.demo) {
+    // Its own database, the UI on loopback, no receiver; any --set still wins.
+    overrides.insert(overrides.begin(), {"database.url=sqlite:rebound-demo.db", "http.listen=127.0.0.1:8080",
+                                         "receiver.enabled=false", "secrets.key_file=rebound-demo.key"});
+  }
+  if (!LoadConfig(args.config, overrides, &c)) return 2;
   if (!c.receiver_enabled && c.http.listen.empty()) {
     std::fprintf(stderr, "rebound: nothing to serve: the receiver is off and http.listen is not set\n");
     return 2;
@@ -129,6 +135,11 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
   std::unique_ptr<app::App> application = app::App::Create(classifier.get(), options, &error);
   if (!application) {
     std::fprintf(stderr, "rebound: %s\n", error.c_str());
+    return 1;
+  }
+  std::string demo_note;
+  if (args.demo && !SeedDemo(*application, &demo_note)) {
+    std::fprintf(stderr, "rebound: cannot make the demo account\n");
     return 1;
   }
   std::unique_ptr<intake::Receiver> receiver;
@@ -177,6 +188,13 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
   }
   spdlog::info("serving {}, database {}", where, c.database);
   if (!key_note.empty()) spdlog::info("{}", key_note);
+  if (api) {
+    const std::string host = c.http.listen.substr(0, c.http.listen.rfind(':'));
+    std::printf("Rebound is serving at %s://%s:%d/%s\n", c.http.tls_cert.empty() ? "http" : "https",
+                host == "0.0.0.0" ? "127.0.0.1" : host.c_str(), api->port(),
+                demo_note.empty() ? "" : (" (" + demo_note + ")").c_str());
+    std::fflush(stdout);
+  }
   app::App::Workers workers;
   workers.inbound = receiver != nullptr;
   workers.email_jobs = c.email_jobs_enabled;
