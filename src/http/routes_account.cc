@@ -68,9 +68,34 @@ void RevokeKey(Call& call) {
   call.Send(200, Json{{"id", id}, {"revoked", true}});
 }
 
+void ListUsers(Call& call) {
+  std::vector<store::User> users;
+  app::Status st = call.app.ListUsers(call.account_id, &users);
+  if (!st.ok()) return call.Fail(st);
+  Json data = Json::array();
+  for (const store::User& u : users) {
+    data.push_back(Json{{"id", u.id}, {"email", u.email}, {"created_at", app::Time(u.created_at)}});
+  }
+  call.Page(data, "");
+}
+
+void CreateUser(Call& call) {
+  Json body;
+  if (!call.JsonBody(&body)) return;
+  std::optional<std::string> email, password;
+  if (!OptionalString(call, body, "email", &email) || !OptionalString(call, body, "password", &password)) return;
+  if (!email || !password) return call.Fail(400, "bad_request", "a user needs \"email\" and \"password\"");
+  store::User u;
+  app::Status st = call.app.CreateUser(call.account_id, *email, *password, &u);
+  if (!st.ok()) return call.Fail(st);
+  call.Send(201, Json{{"id", u.id}, {"email", u.email}, {"created_at", app::Time(u.created_at)}});
+}
+
 }  // namespace
 
 void AddAccountRoutes(std::vector<Route>* r) {
+  r->push_back({"GET", "/v1/users", Access::kWrite, true, ListUsers});
+  r->push_back({"POST", "/v1/users", Access::kWrite, true, CreateUser});
   r->push_back({"GET", "/v1/account", Access::kRead, true, GetAccount});
   r->push_back({"PATCH", "/v1/account", Access::kWrite, true, PatchAccount});
   r->push_back({"GET", "/v1/apikeys", Access::kWrite, true, ListKeys});

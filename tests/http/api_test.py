@@ -205,6 +205,17 @@ try:
     st, _, _, j = req("GET", "/v1/account", new_key)
     check(st == 401, f"a revoked key: {st}")
 
+    # Users of the web UI, made by an operator for an account.
+    st, _, _, j = req("POST", "/v1/accounts/acme/users", OP, {"email": "Ann@Acme.example", "password": "long enough pw"})
+    check(st == 201 and j["email"] == "ann@acme.example", f"create user: {st} {j}")
+    st, _, _, j = req("POST", "/v1/accounts/acme/users", OP, {"email": "bob@acme.example", "password": "short"})
+    check(st == 400, "a short password is refused")
+    st, _, _, j = req("GET", "/v1/users", A)
+    check(st == 200 and [u["email"] for u in j["data"]] == ["ann@acme.example"] and "password" not in str(j),
+          f"users: {j}")
+    rows = srv.sql("SELECT password_hash FROM users")
+    check(rows and str(rows[0][0]).startswith("$argon2id$"), "passwords are hashed with Argon2id")
+
     # Operators: accounts, any account by name, global bounces.
     st, _, _, j = req("GET", "/v1/accounts", OP)
     check(st == 200 and [a["id"] for a in j["data"]] == ["acme", "globex", "initech"], f"accounts: {j}")

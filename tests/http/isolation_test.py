@@ -76,6 +76,7 @@ try:
         "/v1/emails": {"from": "b@b.example", "recipients": ["b-own6@b.example"]},
         "/v1/webhooks": {"url": "http://127.0.0.1:9/b"},
         "/v1/apikeys": {"name": "b"},
+        "/v1/users": {"email": "b-user@b.example", "password": "long enough password"},
         "/v1/accounts": {"name": "b-made"},
         "lift": {"why": "x"},
         "classify-reply": {"replies": ["550 5.1.1 unknown"]},
