@@ -5,6 +5,7 @@
 
 #include "classify/rules.h"
 #include "formats/util.h"
+#include "formats/vocabulary.h"
 #include "message/headers.h"
 
 namespace rebound::classify {
@@ -146,21 +147,26 @@ void Classifier::Judge(Verdict* v, const std::function<std::string_view()>& noti
       }
     }
     if (found && match.cause == Cause::kUserUnknown && !match.scoped) {
-      // "User unknown" in general words counts as such only when the server
-      // said it in reply to RCPT or with a status meaning it; said after the
-      // message was sent, or with a "not accepting messages" status, it is
-      // the recipient's filter refusing the message. A provider's own code
-      // is taken at its word.
+      // Words that say the user does not exist decide, whatever the SMTP
+      // stage: a status that says otherwise gives way and the evidence says
+      // so. Only "mailbox disabled" (X.2.1) says more than the words. RFC
+      // 5321's generic "mailbox unavailable" (a `general` phrase) states
+      // nothing: said after the message was sent, or with a status of
+      // another cause, it is the recipient's filter refusing the message.
       const Cause by_status = rules.status().Lookup(f.status);
       if (by_status == Cause::kSuspend && f.command != "RCPT") {
         match.cause = Cause::kSuspend;  // "mailbox disabled" says more than the words
         match.evidence += "; status " + f.status + ": suspend";
       } else if (f.fallback == Cause::kUserUnknown) {
         match.evidence += "; " + f.fallback_evidence;  // the format itself says the mailbox is bad
-      } else if (by_status == Cause::kFiltered || (by_status != Cause::kUserUnknown && f.command != "RCPT")) {
+      } else if (match.general &&
+                 (by_status == Cause::kFiltered || (by_status != Cause::kUserUnknown && f.command != "RCPT"))) {
         match.cause = Cause::kFiltered;
-        match.evidence +=
-            by_status == Cause::kFiltered ? "; status " + f.status + ": filtered" : "; not said at RCPT: filtered";
+        match.evidence += by_status == Cause::kFiltered ? "; status " + f.status + ": filtered"
+                                                        : "; generic words not said at RCPT: filtered";
+      } else if (by_status != Cause::kUndefined && by_status != Cause::kUserUnknown) {
+        match.evidence += "; over status " + f.status + " (" + std::string(formats::CauseName(by_status)) +
+                          "): the text says the user does not exist";
       }
     }
     const bool at_greeting = f.command == "CONN" || f.command == "HELO" || f.command == "EHLO";

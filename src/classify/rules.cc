@@ -229,11 +229,11 @@ std::vector<std::string> RuleSet::ShadowedRules() const {
 bool RuleSet::AddPhrases(std::string_view text, std::string_view source, bool dmarc, std::string* error) {
   return ForEachLine(text, [&](const std::vector<std::string_view>& f, size_t n, std::string_view line) {
     Cause cause;
-    if (f.size() != 2 || !formats::ParseCause(f[0], &cause)) {
-      *error = Where(source, n) + ": expected \"CAUSE<TAB>PATTERN\", got \"" + std::string(line) + "\"";
+    if ((f.size() != 2 && (f.size() != 3 || f[2] != "general")) || !formats::ParseCause(f[0], &cause)) {
+      *error = Where(source, n) + ": expected \"CAUSE<TAB>PATTERN[<TAB>general]\", got \"" + std::string(line) + "\"";
       return false;
     }
-    return AddRule(Rule{cause, dmarc, "", "", std::string(f[1]), Where(source, n)}, error);
+    return AddRule(Rule{cause, dmarc, "", "", std::string(f[1]), Where(source, n), f.size() == 3}, error);
   });
 }
 
@@ -408,6 +408,7 @@ bool RuleSet::Find(std::string_view normalized, std::string_view remote_host, st
     out->cause = r.cause;
     out->sender_dmarc = r.dmarc;
     out->scoped = !r.host_suffix.empty() || !r.format.empty();
+    out->general = r.general;
     // "phrase: PATTERN (SOURCE)", built in place: this runs for every reply.
     std::string& e = out->evidence;
     e.clear();

@@ -30,13 +30,16 @@ struct RuleMatch {
   formats::Cause cause = formats::Cause::kUndefined;
   bool sender_dmarc = false;  // the sender domain's own DMARC policy refused it
   bool scoped = false;        // a provider's or a format's own rule decided
+  bool general = false;       // RFC 5321's generic words ("mailbox unavailable"), not a statement
   std::string evidence;       // "phrase: user unknown (rules/phrases.tsv:812)"
 };
 
 class RuleSet {
  public:
-  // "CAUSE<TAB>PATTERN" lines. `dmarc` marks rules meaning the sender
-  // domain's own DMARC policy.
+  // "CAUSE<TAB>PATTERN" lines, optionally "<TAB>general": the words are a
+  // generic reply text (RFC 5321's "mailbox unavailable") that the stage or
+  // the status may overrule. `dmarc` marks rules meaning the sender domain's
+  // own DMARC policy.
   bool AddPhrases(std::string_view text, std::string_view source, bool dmarc, std::string* error);
   // "HOST_SUFFIX<TAB>CAUSE<TAB>PATTERN" lines.
   bool AddProviders(std::string_view text, std::string_view source, std::string* error);
@@ -87,6 +90,7 @@ class RuleSet {
     std::string format;       // empty: any format
     std::string pattern;
     std::string source;
+    bool general = false;  // phrases.tsv's third field "general"
   };
   bool AddRule(Rule rule, std::string* error);
 

@@ -211,6 +211,72 @@ TEST(Mechanisms, NoticeWordsComeBeforeTheOnholdDefault) {
   EXPECT_EQ(v[0].finding.recipient, "jane@example.de");
   EXPECT_EQ(v[0].cause, formats::Cause::kMailboxFull);
 }
+
+// Courier's notice (its dsnfailed.txt template): one block per recipient
+// holding the dialogue of the attempt that failed. A failed recipient with
+// no dialogue at all is one whose queue time ran out (courier(8),
+// queuetime). Its /SECURITY=REQUIRED route without STARTTLS (esmtproutes)
+// says "/SECURITY=REQUIRED set, but TLS is not available".
+std::string CourierNotice(const std::string& block, const std::string& fields) {
+  return "From: \"Courier mail server at mx.example.net\" <@>\nTo: sender@example.com\n"
+         "Subject: NOTICE: mail delivery status.\nMime-Version: 1.0\n"
+         "Content-Type: multipart/report; report-type=delivery-status; boundary=\"=_courier_0\"\n"
+         "Message-ID: <courier.0000000001.00000001@mx.example.net>\n\n"
+         "--=_courier_0\nContent-Type: text/plain; charset=\"utf-8\"\n\n"
+         "This is a delivery status notification from mx.example.net,\n"
+         "running the Courier mail server, version 1.0.16.\n\n"
+         "-------------------------------------------------------------------\n\n"
+         "                           UNDELIVERABLE MAIL\n\n"
+         "Your message to the following recipients cannot be delivered:\n\n" +
+         block +
+         "\n-------------------------------------------------------------------\n\n"
+         "--=_courier_0\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+         "Final-Recipient: rfc822; a@example.org\nAction: failed\nOriginal-Recipient: rfc822; a@example.org\n"
+         "Status: 5.0.0\n" +
+         fields + "\n--=_courier_0--\n";
+}
+
+// Words that say the user does not exist decide whatever the SMTP stage:
+// Exim reports a refusal after the data as "SMTP error from remote mail
+// server after end of data: 550 No such user here" (qmail's and many
+// servers' wording), with no status saying so. A status of another cause
+// gives way to such words, and the evidence says so.
+TEST(Mechanisms, UserUnknownWordsDecideWhateverTheStage) {
+  auto c = Make();
+  for (const char* fields : {"Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 No such user here\n",
+                             "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 Unknown user\n",
+                             "Action: failed\nStatus: 5.2.0\nDiagnostic-Code: smtp; 550 Unknown user\n"}) {
+    auto v = c->ClassifyBytes(Dsn(std::string("Final-Recipient: rfc822; a@example.org\n") + fields));
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].cause, formats::Cause::kUserUnknown) << fields;
+    EXPECT_EQ(v[0].reason, Reason::kUnknownUser) << fields;
+  }
+  // Postfix's "Recipient address rejected: User unknown" under a site's 5.7.1.
+  Verdict v = c->ClassifyReply("550 5.7.1 <a@example.org>: Recipient address rejected: User unknown");
+  EXPECT_EQ(v.cause, formats::Cause::kUserUnknown);
+  bool said = false;
+  for (const std::string& e : v.evidence) said = said || e.find("the text says the user does not exist") != e.npos;
+  EXPECT_TRUE(said);
+}
+
+// RFC 5321 4.2.2's generic "Requested action not taken: mailbox unavailable
+// (e.g., mailbox not found, no access, or command rejected for policy
+// reasons)" states nothing by itself: under a policy status it is no unknown
+// user; in reply to RCPT with no other word, it is.
+TEST(Mechanisms, GenericMailboxUnavailableGivesWayToTheStatus) {
+  auto c = Make();
+  auto v =
+      c->ClassifyBytes(Dsn("Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 5.7.1\n"
+                           "Diagnostic-Code: smtp; 550 5.7.1 Requested action not taken: mailbox unavailable\n"));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].reason, Reason::kUnknownUser);
+  v = c->ClassifyBytes(
+      CourierNotice("<a@example.org>:\n     mx.example.org [192.0.2.1]:\n >>> RCPT TO:<a@example.org>\n"
+                    " <<< 550 Requested action not taken: mailbox unavailable\n",
+                    "Diagnostic-Code: smtp; 550 Requested action not taken: mailbox unavailable\n"));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].cause, formats::Cause::kUserUnknown);
+}
 }  // namespace
 }  // namespace rebound::classify
 
