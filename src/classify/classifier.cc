@@ -21,12 +21,16 @@ namespace {
 // Enough of a notification to hold its explanation, not a whole message.
 constexpr size_t kMaxNotificationBytes = 2048;
 
+// A status that names no cause ("5.0.0", "4.0.0"): the reporting MTA's
+// summary, not the receiving server's word.
+bool NamesNoCause(std::string_view status) { return status.size() == 5 && status.substr(1) == ".0.0"; }
+
 Permanence PermanenceOf(const formats::Finding& f, std::string* why) {
   if (f.action == "delayed") {
     *why = "type: Action delayed";
     return Permanence::kDelayed;
   }
-  if (f.retried && (f.status.empty() || f.status[0] != '5')) {
+  if (f.retried && (f.status.empty() || f.status[0] != '5' || NamesNoCause(f.status))) {
     *why = "type: gave up after temporary failures";
     return Permanence::kTransient;
   }
@@ -102,6 +106,12 @@ void Classifier::Judge(Verdict* v, const std::function<std::string_view()>& noti
   const RuleSet& rules = rules_->set;
   v->evidence.reserve(v->evidence.size() + 4);  // what decided the cause, status and type: one allocation
   std::string type_why;
+  if (f.action == "failed" && f.reply_code.starts_with('4') && f.status.starts_with('5') && NamesNoCause(f.status)) {
+    // "Action: failed" and a 5.0.0 that names no cause over a temporary
+    // last answer: the reporting MTA gave up retrying and reports the last
+    // attempt's reply (RFC 3464 2.3.3), as Courier does.
+    f.retried = true;
+  }
   Permanence permanence = PermanenceOf(f, &type_why);
   if (permanence == Permanence::kDelayed && !f.diagnostic.empty()) {
     // "Action: delayed" over words that say the sender gave up (OpenSMTPD

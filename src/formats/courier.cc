@@ -74,6 +74,10 @@ bool DecodeCourier(const message::Message& m, Report* report) {
         if (f.remote_mta.empty()) f.remote_mta = b.remote_mta;
         if (f.command.empty()) f.command = b.command;
         FillCodesFromDiagnostic(&f);
+        // A failed recipient no delivery attempt had an answer for: Courier
+        // writes every refusal's dialogue into the block, so a block with
+        // none means its queue time ran out (courier(8): queuetime).
+        if (f.action == "failed" && f.diagnostic.empty() && b.remote_mta.empty()) f.retried = true;
         break;
       }
       // Courier writes "Remote-MTA: dns; mx.example.com [192.0.2.1]".

@@ -22,6 +22,39 @@ bool LooksLikeExim(const message::Message& m) {
   return message::FindIgnoreCase(h.Raw("From"), "Mail Delivery System") != std::string_view::npos;
 }
 
+// The domain after the last '@' of an address, or a host name as it is.
+std::string_view DomainOf(std::string_view a) {
+  size_t at = a.rfind('@');
+  return at == std::string_view::npos ? a : a.substr(at + 1);
+}
+
+// Whether `domain` is the reporting host's own: the host is the domain or
+// one of its names ("mx.example.org" for "example.org").
+bool OwnDomain(std::string_view host, std::string_view domain) {
+  if (host.empty() || domain.empty()) return false;
+  if (message::EqualsIgnoreCase(host, domain)) return true;
+  return host.size() > domain.size() && host[host.size() - domain.size() - 1] == '.' &&
+         message::EqualsIgnoreCase(host.substr(host.size() - domain.size()), domain);
+}
+
+// Exim bounces an address that no router accepted as "Unrouteable address"
+// (the Exim specification, "How routers work"): for a remote domain the DNS
+// had no host; for the host's own domain no router knew the local part, an
+// unknown user. The notice's From (Mailer-Daemon@ its qualify domain) and
+// Message-Id (its primary host name) say which domain is its own.
+void UnrouteableLocalAddresses(const message::Message& m, Report* report) {
+  const std::string from = ExtractAddress(m.headers().Raw("From"));
+  const std::string id = ExtractAddress(m.headers().Raw("Message-Id"));
+  for (Finding& f : report->findings) {
+    if (!message::EqualsIgnoreCase(message::Trim(f.diagnostic), "Unrouteable address")) continue;
+    std::string_view domain = DomainOf(f.recipient);
+    if (OwnDomain(DomainOf(from), domain) || OwnDomain(DomainOf(id), domain)) {
+      f.cause = Cause::kUserUnknown;
+      f.cause_evidence = "cause: exim: \"Unrouteable address\" in the reporting host's own domain: no such user";
+    }
+  }
+}
+
 }  // namespace
 
 bool DecodeExim(const message::Message& m, Report* report) {
@@ -46,6 +79,7 @@ bool DecodeExim(const message::Message& m, Report* report) {
       if (f.remote_mta.empty()) f.remote_mta = StripTypePrefix(dsn.recipients[i].Unfolded("Remote-MTA"));
     }
   }
+  UnrouteableLocalAddresses(m, report);
   report->format = "exim";
   report->evidence = "format: exim: \"This message was created automatically by mail delivery software\"";
   return true;

@@ -277,6 +277,76 @@ TEST(Mechanisms, GenericMailboxUnavailableGivesWayToTheStatus) {
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].cause, formats::Cause::kUserUnknown);
 }
+
+// RFC 3464 2.3.3: a DSN reports the last attempt's diagnostic. "Action:
+// failed" with a 5.0.0 that names no cause over a 4xx reply (Courier's
+// notice when its queue time runs out on greylisting) is a sender that gave
+// up after temporary failures: SOFT, the reply's reason.
+TEST(Mechanisms, FailedOverATemporaryReplyIsAGiveUp) {
+  auto c = Make();
+  auto v = c->ClassifyBytes(
+      Dsn("Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 5.0.0\n"
+          "Diagnostic-Code: smtp; 450 4.2.0 <a@example.org>: Recipient address rejected: Greylisted\n"));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].type, BounceType::kSoft);
+  EXPECT_EQ(v[0].reason, Reason::kSecurityFilter);
+  // A permanent reply under the same 5.0.0 stays HARD.
+  v =
+      c->ClassifyBytes(Dsn("Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 5.0.0\n"
+                           "Diagnostic-Code: smtp; 550 5.7.1 Delivery not authorized, message refused\n"));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].type, BounceType::kHard);
+}
+
+TEST(Mechanisms, CourierExpiryAndTlsRequired) {
+  auto c = Make();
+  auto v = c->ClassifyBytes(CourierNotice("<a@example.org>:\n", ""));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].format, "courier");
+  EXPECT_EQ(v[0].type, BounceType::kSoft);
+  EXPECT_EQ(v[0].reason, Reason::kRecipientTemporary);
+  v = c->ClassifyBytes(CourierNotice("<a@example.org>:\n <<< /SECURITY=REQUIRED set, but TLS is not available\n",
+                                     "Diagnostic-Code: unknown; /SECURITY=REQUIRED set, but TLS is not available\n"));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].cause, formats::Cause::kFailedStartTls);
+  EXPECT_EQ(v[0].type, BounceType::kHard);
+  EXPECT_EQ(v[0].reason, Reason::kPolicy);
+  // A refusal's dialogue keeps the failure permanent.
+  v = c->ClassifyBytes(CourierNotice(
+      "<a@example.org>:\n     mx.example.org [192.0.2.1]:\n >>> RCPT TO:<a@example.org>\n <<< 550 5.1.1 "
+      "<a@example.org>: Recipient address rejected: User unknown\n",
+      "Remote-MTA: dns; mx.example.org [192.0.2.1]\nDiagnostic-Code: smtp; 550 5.1.1 <a@example.org>: Recipient "
+      "address rejected: User unknown\n"));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].type, BounceType::kHard);
+  EXPECT_EQ(v[0].reason, Reason::kUnknownUser);
+}
+
+// The Exim specification ("How routers work"): an address no router accepts
+// is bounced as "Unrouteable address". In the reporting host's own domain
+// that is a local part nobody knows; elsewhere, a domain without a host.
+std::string EximNotice(const std::string& address) {
+  return "From: Mail Delivery System <Mailer-Daemon@example.net>\nTo: sender@example.com\n"
+         "Subject: Mail delivery failed: returning message to sender\n"
+         "Message-Id: <E1abcde-000001-AB@mx.example.net>\nX-Failed-Recipients: " +
+         address +
+         "\n\nThis message was created automatically by mail delivery software.\n\n"
+         "A message that you sent could not be delivered to one or more of its\n"
+         "recipients. This is a permanent error. The following address(es) failed:\n\n  " +
+         address + "\n    Unrouteable address\n";
+}
+
+TEST(Mechanisms, EximUnrouteableAddressInItsOwnDomainIsAnUnknownUser) {
+  auto c = Make();
+  auto v = c->ClassifyBytes(EximNotice("nobody@example.net"));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].format, "exim");
+  EXPECT_EQ(v[0].cause, formats::Cause::kUserUnknown);
+  v = c->ClassifyBytes(EximNotice("jane@nowhere.example.org"));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].cause, formats::Cause::kHostUnknown);
+  EXPECT_EQ(v[0].reason, Reason::kUnknownUser);
+}
 }  // namespace
 }  // namespace rebound::classify
 
