@@ -88,7 +88,33 @@ COUNTS = {
 UNSUPPORTED = {
     "sendmail": {"local-unknown"},  # refuses unknown local users at RCPT: no bounce
     "opensmtpd": {"local-unknown", "timeout"},  # its SMTP timeouts outlast the lab's queue lifetime
+    "courier": {"local-unknown"},  # refuses unknown local users at RCPT: no bounce
 }
+
+# Kinds a server reports otherwise than the others, and the truth its
+# notices then carry: kind -> (final truth, delay truth or None). A kind with
+# a delay truth is retried until the queue lifetime runs out; one without is
+# final at once.
+SERVER_TRUTH = {
+    "courier": {
+        # A route whose /SECURITY=REQUIRED cannot be met is not retried
+        # (courier(8), esmtproutes): "Action: failed", a TLS failure
+        # (PRODUCT.md: failedstarttls, HARD, POLICY).
+        "notls": (("failedstarttls", "HARD", "POLICY"), None),
+        # Courier 1.0 does not know RFC 7505: the null MX's "." is a "DNS
+        # lookup failed.", retried until the queue time runs out (PRODUCT.md:
+        # a DNS failure is TEMPORARY_TECHNICAL).
+        "nullmx": (("networkerror", "SOFT", "TEMPORARY_TECHNICAL"), ("networkerror", "PENDING", "TEMPORARY_TECHNICAL")),
+    },
+}
+
+
+def expiring(server, kind):
+    """Whether the server retries the kind until its queue lifetime runs out."""
+    if kind in SERVER_TRUTH.get(server, {}):
+        return SERVER_TRUTH[server][kind][1] is not None
+    return kind in EXPIRING
+
 
 # Dovecot LDA and Sieve, run directly (servers.run_dovecot_cases).
 VACATION_LANGS = ["en", "ja", "de", "fr"]
@@ -153,7 +179,7 @@ class Case:
             return "success"
         if self.kind == "vacation":
             return "vacation"
-        if self.kind in EXPIRING:
+        if expiring(self.server, self.kind):
             return "final" if last and age >= lifetime * 0.9 else "delay"
         # A server that retries what the lab meant as a final failure (a
         # null MX that OpenSMTPD does not know) sends delay notices first:
@@ -164,8 +190,10 @@ class Case:
         return "final"
 
 
-def _rcpt(kind, n):
+def _rcpt(kind, n, server=""):
     pattern, final, delay = KINDS[kind]
+    if kind in SERVER_TRUTH.get(server, {}):
+        final, delay = SERVER_TRUTH[server][kind]
     r = Rcpt(pattern.format(n=n), Truth(kind, *final), Truth(kind, *delay) if delay else None)
     if kind == "success":
         r.notify = "SUCCESS"
@@ -192,7 +220,7 @@ def cases_for(server, subset=False):
                 if n % 2 == 0:
                     c.rcpts.append(_rcpt("rcpt-unknown", 30 + n))
             else:
-                c.rcpts = [_rcpt(kind, n)]
+                c.rcpts = [_rcpt(kind, n, server)]
                 c.big = kind == "toobig"
             out.append(c)
     return out
