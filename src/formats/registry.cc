@@ -74,6 +74,7 @@ REBOUND_DECODER(DecodeX3)
 REBOUND_DECODER(DecodeX4)
 REBOUND_DECODER(DecodeX5)
 REBOUND_DECODER(DecodeX6)
+REBOUND_DECODER(DecodeAttachedReport)
 // group-b declarations
 // clang-format on
 #undef REBOUND_DECODER
@@ -124,7 +125,7 @@ constexpr std::array kDecoders = {
             "----- transcript of session follows -----|the original message was received at"},
     Decoder{"courier", DecodeCourier, "", "running the courier mail server"},
     Decoder{"yandex", DecodeYandex, "", ""},
-    Decoder{"aol", DecodeAol, "postmaster@aol.com|x-aol-ip", ""},
+    Decoder{"aol", DecodeAol, "postmaster@aol.com|x-aol-ip", "not accepting mail from"},
     Decoder{"office365", DecodeOffice365, kExchangeNdrHeader, kExchangeNdrText},
     Decoder{"exchange2007", DecodeExchange2007, kExchangeNdrHeader, kExchangeNdrText},
     Decoder{"outlook", DecodeOutlook, "", "this is an automatically generated delivery status notification"},
@@ -151,6 +152,7 @@ constexpr std::array kDecoders = {
             "delivery to the following address has been failed|deliver message to the following address(es)"},
     Decoder{"x4", DecodeX4, "", "your mail message to the following address(es) could not be delivered"},
     Decoder{"x5", DecodeX5, "returned mail:", ""},
+    Decoder{"attached", DecodeAttachedReport, "", ""},
     // group-b after-rfc3464
     Decoder{"mdn", DecodeMdn, "disposition-notification", ""},
     Decoder{"rfc3834", DecodeRfc3834, "", ""},
@@ -171,6 +173,39 @@ bool Decode(const message::Message& message, Report* report) {
     if (kDecoders[i].decode(message, report)) return true;
   }
   *report = Report();
+  return false;
+}
+
+// A report sent as an attachment: a notice (a multipart, no report of its
+// own) whose attached message is itself an RFC 6522 report with a
+// delivery-status part (RFC 3464), as gateways that forward the report
+// they received write it. The attached report is decoded in its place,
+// once: a report inside it is not looked for.
+bool DecodeAttachedReport(const message::Message& message, Report* report) {
+  thread_local bool inside = false;
+  if (inside || !message.delivery_status().empty() || !message.root().IsMultipart() ||
+      message.root().Is("multipart", "report")) {
+    return false;
+  }
+  const std::vector<message::Part>& parts = message.parts();
+  for (size_t i = 1; i + 1 < parts.size(); ++i) {
+    const message::Part& part = parts[i];
+    if (part.parent != 0 || !(part.Is("message", "rfc822") || part.Is("message", "global"))) continue;
+    // The attached message's own root, parsed with the notice: only a
+    // report is read again on its own.
+    const message::Part& attached = parts[i + 1];
+    if (attached.parent != static_cast<int>(i) || !attached.Is("multipart", "report")) continue;
+    thread_local message::Message inner;
+    inner.Parse(part.body, message.limits());
+    if (!inner.root().Is("multipart", "report") || inner.delivery_status().empty()) continue;
+    inside = true;
+    const bool found = Decode(inner, report);
+    inside = false;
+    if (found) {
+      report->evidence += "; the report is attached to the notice";
+      return true;
+    }
+  }
   return false;
 }
 
