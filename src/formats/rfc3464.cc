@@ -35,12 +35,17 @@ bool DecodeRfc3464(const message::Message& m, Report* report) {
     f.recipient = ExtractAddress(g.Unfolded("Final-Recipient"));
     const std::string original_recipient = ExtractAddress(g.Unfolded("Original-Recipient"));
     // RFC 3464 2.3.1: Original-Recipient is the address as the sender gave
-    // it; Final-Recipient may be the reporting host's rewrite (an alias, a
-    // mailbox name). When the returned original names the first and not the
-    // second, the contact is the first; it also stands in for a missing one.
-    const bool rewritten = !original_recipient.empty() && original_recipient != f.recipient &&
-                           sent_to.find(original_recipient) != std::string::npos &&
-                           sent_to.find(f.recipient) == std::string::npos;
+    // it (its ORCPT, RFC 3461 4.2); Final-Recipient may be a host's rewrite
+    // (an alias, a mailbox name, a forwarding target). When they differ, the
+    // contact is the address that was sent to: the one the returned
+    // original's To/Cc names; when it names neither (Bcc, a list) or none
+    // was returned, the ORCPT. An original only quoted in the text may be
+    // some other message's headers: it decides only when it names one.
+    const bool names_original = sent_to.find(original_recipient) != std::string::npos;
+    const bool names_final = sent_to.find(f.recipient) != std::string::npos;
+    const bool rewritten =
+        !original_recipient.empty() && original_recipient != f.recipient &&
+        ((names_original && !names_final) || (!names_original && !names_final && !m.original_quoted()));
     if (f.recipient.empty() || rewritten) f.recipient = original_recipient;
     if (f.recipient.empty()) f.recipient = ExtractAddress(g.Unfolded("X-Actual-Recipient"));
     if (f.recipient.empty() && dsn.recipients.size() == 1) {

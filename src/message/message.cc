@@ -476,6 +476,7 @@ class Parser {
       HeaderBlock block(&m_->fields_, begin, static_cast<uint32_t>(m_->fields_.size()));
       if (block.Has("Message-ID")) {
         SetOriginal(block, -1);
+        m_->original_quoted_ = true;
         return true;
       }
       if (!have_fallback && block.size() >= 3) {
@@ -487,6 +488,7 @@ class Parser {
     }
     if (have_fallback) {
       SetOriginal(fallback, -1);
+      m_->original_quoted_ = true;
       return true;
     }
     return false;
@@ -531,6 +533,7 @@ void Message::Parse(std::string_view raw, const Limits& limits) {
   feedback_ = FieldGroup();
   original_ = HeaderBlock();
   original_found_ = false;
+  original_quoted_ = false;
   original_part_ = -1;
   original_message_id_ = {};
   owned_.clear();

@@ -116,6 +116,9 @@ class Message {
   // Index in parts() of the returned original (its root part), or -1 when it
   // is inline or absent.
   int original_part() const { return original_part_; }
+  // True when the original's headers were found only quoted in a text part
+  // (which may be some other message's headers), not in a part of their own.
+  bool original_quoted() const { return original_quoted_; }
 
   // Problems met while parsing (limits hit, truncation), for the user.
   const std::vector<std::string>& notes() const { return notes_; }
@@ -142,6 +145,7 @@ class Message {
   FieldGroup feedback_;
   HeaderBlock original_;
   bool original_found_ = false;
+  bool original_quoted_ = false;
   int original_part_ = -1;
   std::string_view original_message_id_;
   mutable std::deque<std::string> owned_;

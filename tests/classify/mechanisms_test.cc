@@ -152,6 +152,23 @@ TEST(Mechanisms, OriginalRecipientWinsOverARewrite) {
   auto v = c->ClassifyBytes(raw);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].finding.recipient, "jane.doe@example.org");
+  // Sent to a list, or with Bcc: the original names neither; the ORCPT
+  // (RFC 3461 4.2) is the address that was sent to. So too with no original.
+  std::string listed = raw;
+  listed.replace(listed.find("To: jane.doe@example.org"), 24, "To: team@lists.example.com");
+  v = c->ClassifyBytes(listed);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].finding.recipient, "jane.doe@example.org");
+  std::string bare = raw.substr(0, raw.find("--b\nContent-Type: text/rfc822-headers")) + "--b--\n";
+  v = c->ClassifyBytes(bare);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].finding.recipient, "jane.doe@example.org");
+  // The original names the final address and not the ORCPT: a relay set it.
+  std::string relayed = raw;
+  relayed.replace(relayed.find("To: jane.doe@example.org"), 24, "To: jdoe@mailstore7.example.org");
+  v = c->ClassifyBytes(relayed);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].finding.recipient, "jdoe@mailstore7.example.org");
 }
 
 // A plain-text notice from an ordinary-looking sender, no DSN part, that
