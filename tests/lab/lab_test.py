@@ -43,6 +43,7 @@ def main():
     n = ok_type = ok_reason = ok_rcpt = 0
     none_total = none_ok = 0
     bad = []
+    per_kind_ok = {}
     for l in labels:
         recs = got.get(l["file"], [])
         v = recs[l["index"] - 1] if l["index"] <= len(recs) else None
@@ -60,6 +61,17 @@ def main():
             bad.append(f"  {l['file']}#{l['index']} ({l['kind']}, {l['notice']}): want {l['type']}/{l['reason']} "
                        f"{l['recipient']}, got " + (f"{v['type']}/{v['reason']} {v['recipient']} ({v['cause']}: "
                                                     f"{(v['diagnostic'] or '')[:80]})" if v else "nothing"))
+        per_kind_ok.setdefault((l["server"], l["kind"]), [0, 0])
+        per_kind_ok[(l["server"], l["kind"])][0] += t and r and rc
+        per_kind_ok[(l["server"], l["kind"])][1] += 1
+    # Agreement (type, reason and recipient all right) per server and kind.
+    kinds = sorted({k for _, k in per_kind_ok})
+    servers = sorted({s for s, _ in per_kind_ok})
+    print("  agreement per kind (records right/records):")
+    print("  " + f"{'kind':<14}" + "".join(f"{s:>11}" for s in servers))
+    for k in kinds:
+        cells = [per_kind_ok.get((s, k)) for s in servers]
+        print("  " + f"{k:<14}" + "".join(f"{f'{c[0]}/{c[1]}':>11}" if c else f"{'-':>11}" for c in cells))
     pct = lambda a: 100.0 * a / n if n else 0.0
     print(f"type {ok_type}/{n} {pct(ok_type):.2f}%  reason {ok_reason}/{n} {pct(ok_reason):.2f}%  "
           f"recipient {ok_rcpt}/{n} {pct(ok_rcpt):.2f}%  not-a-bounce {none_ok}/{none_total}")
