@@ -60,6 +60,11 @@ TEST(MissedNotices, Exchange2003Ndr) {
              "            You do not have permission to send to this recipient.  For assistance, contact your "
              "system administrator.\n            <mail.example.org #5.7.1>\n",
          {"jane@example.org", BounceType::kHard, Reason::kPolicy}, "5.7.1");
+  Expect(head +
+             "            The message is larger than the current system limit or the recipient's mailbox is full. "
+             "Create a shorter message body or remove attachments and try sending it again.\n"
+             "            <mail.example.org #5.3.4>\n",
+         {"jane@example.org", BounceType::kHard, Reason::kContent}, "5.3.4");
 }
 
 // Exchange 2007/2010 NDR text: "Delivery has failed to these recipients or
