@@ -13,8 +13,8 @@ namespace rebound::app {
 namespace {
 
 constexpr int64_t kSessionIdle = int64_t{12} * 3600;  // a session unused this long ends
-constexpr int64_t kFreeFailures = 5;         // failed sign-ins in a row before any wait
-constexpr int64_t kFirstWait = 30;           // seconds, doubling with each further failure
+constexpr int64_t kFreeFailures = 5;                  // failed sign-ins in a row before any wait
+constexpr int64_t kFirstWait = 30;                    // seconds, doubling with each further failure
 constexpr int64_t kMaxWait = int64_t{15} * 60;
 constexpr int64_t kFailuresForgottenAfter = 3600;  // a quiet hour starts the count again
 constexpr size_t kMinPassword = 10;

@@ -30,7 +30,8 @@ constexpr DemoBounce kBounces[] = {
     {"grey@example.net", "4.7.1", "delayed", "450 4.7.1 Greylisted, please try again in 5 minutes"},
     {"tired@example.com", "4.4.7", "failed", "421 4.4.7 Message expired: delivery time exceeded"},
     {"nowhere@no-such-domain.example", "5.1.2", "failed", "550 5.1.2 Host or domain name not found"},
-    {"blocked@corp.example", "5.7.1", "failed", "554 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org"},
+    {"blocked@corp.example", "5.7.1", "failed",
+     "554 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org"},
 };
 
 std::string Dsn(const DemoBounce& b) {
@@ -56,7 +57,8 @@ bool SeedDemo(app::App& a, std::string* url_note) {
   store::User user;
   if (!a.CreateUser(account.id, kEmail, kPassword, &user).ok()) return false;
   std::vector<app::ContactInput> contacts;
-  for (int i = 1; i <= 40; ++i) contacts.push_back({fmt::format("reader{}@example.org", i), "{\"plan\":\"newsletter\"}"});
+  for (int i = 1; i <= 40; ++i)
+    contacts.push_back({fmt::format("reader{}@example.org", i), "{\"plan\":\"newsletter\"}"});
   app::ImportReport report;
   if (!a.ImportContacts(account.id, contacts, &report).ok()) return false;
   for (const DemoBounce& b : kBounces) {

@@ -51,8 +51,11 @@ def free_port():
 
 
 def set_control(name, value):
-    with open(os.path.join(CONTROL, name), "w") as f:
+    # Atomically: the receiver reads these files on every request.
+    tmp = os.path.join(CONTROL, name + ".tmp")
+    with open(tmp, "w") as f:
         f.write(value if isinstance(value, str) else json.dumps(value))
+    os.replace(tmp, os.path.join(CONTROL, name))
 
 
 def received():

@@ -34,7 +34,12 @@ const server = http.createServer((req, res) => {
       "webhook-timestamp": req.headers["webhook-timestamp"],
       "webhook-signature": req.headers["webhook-signature"],
     };
-    const secrets = JSON.parse(read("secrets.json", "[]"));
+    let secrets = [];
+    try {
+      secrets = JSON.parse(read("secrets.json", "[]"));
+    } catch {
+      // being rewritten: this request fails verification and is retried
+    }
     const verified = [];
     secrets.forEach((secret, i) => {
       try {
