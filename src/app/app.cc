@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "app/inbox_watcher.h"
 #include "app/outbox.h"
 #include "app/secrets.h"
 #include "app/webhook_deliverer.h"
@@ -395,6 +396,10 @@ void App::StartWorkers(const Workers& w) {
   if (w.inbound) workers_.emplace_back([this] { InboundLoop(); });
   if (w.email_jobs) workers_.emplace_back([this] { EmailLoop(); });
   if (w.retries) workers_.emplace_back([this, interval = w.retry_interval_seconds] { RetryLoop(interval); });
+  if (w.inboxes) {
+    watchers_ = std::make_unique<InboxWatchers>(this, &options_.inboxes);
+    watchers_->Start();
+  }
 }
 
 void App::StopWorkers() {
@@ -403,6 +408,8 @@ void App::StopWorkers() {
     stopping_ = true;
   }
   worker_cv_.notify_all();
+  if (watchers_) watchers_->Stop();
+  watchers_.reset();
   for (std::thread& t : workers_) t.join();
   workers_.clear();
   if (deliverer_) deliverer_->Stop();

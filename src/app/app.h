@@ -35,6 +35,7 @@
 #include "delivery/sender.h"
 #include "delivery/verp.h"
 #include "policy/policy.h"
+#include "store/inboxes.h"
 #include "store/keys.h"
 #include "store/stats.h"
 #include "store/store.h"
@@ -58,6 +59,19 @@ struct WebhookOptions {
   bool allow_private_targets = true;           // endpoints on loopback and private networks (off in production)
 };
 
+// Connected inboxes: how they are reached and watched.
+struct InboxOptions {
+  std::string ca_file;  // trusted CAs for IMAP, submission and token endpoints; empty: the system's
+  int timeout_seconds = 30;
+  int64_t idle_renew_seconds = 25 * 60;  // IDLE is restarted before servers drop it (RFC 2177: 29 min)
+  int64_t poll_seconds = 60;             // servers without IDLE, and the Junk folder, are looked at this often
+  int64_t lease_seconds = 60;            // another node takes a dead node's inboxes after this
+  int64_t retry_max_seconds = 300;       // reconnects back off up to this
+  int64_t auth_retry_seconds = 900;      // an inbox whose login was refused is tried again this often
+  std::string node;                      // this node's name in the leases; empty: host and pid
+  size_t max_inboxes = 5000;             // watched by this node at most
+};
+
 struct AppOptions {
   std::string database = "sqlite:rebound.db";
   size_t max_connections = 32;
@@ -77,6 +91,7 @@ struct AppOptions {
   // The key that seals secrets at rest (webhook secrets): 32 bytes.
   std::string secrets_key;
   WebhookOptions webhooks;
+  InboxOptions inboxes;
   // How long an Idempotency-Key is remembered.
   int64_t idempotency_window = 86400;
 };
@@ -185,6 +200,55 @@ struct EndpointInput {
   std::optional<std::vector<std::string>> event_types;
   std::optional<bool> enabled;
 };
+
+// A connected inbox as given by its user.
+struct InboxInput {
+  std::string user_email;         // the account's user it belongs to
+  std::string address;            // the mailbox's address
+  std::string provider = "imap";  // gmail | office365 | imap (presets fill what is not given)
+  std::string imap_host;
+  int imap_port = 0;
+  std::string imap_tls;  // tls | starttls
+  std::string smtp_host;
+  int smtp_port = 0;
+  std::string smtp_tls;           // tls | starttls
+  std::string username;           // empty: the address
+  std::string auth = "password";  // password | oauth2
+  std::string password;
+  std::string refresh_token;
+  std::string token_url;
+  std::string client_id;
+  std::string client_secret;
+  bool verify = true;  // log in (IMAP) before keeping it
+};
+
+struct OneToOneInput {
+  int64_t inbox_id = 0;
+  std::string to;
+  std::string subject;
+  std::string body;
+};
+struct OneToOneResult {
+  int64_t email_id = 0;
+  int64_t send_id = 0;
+  std::string message_id;
+  std::string state;  // delivered (accepted by the submission server) | bounced | not_sent
+  std::string reply;  // the submission server's answer
+  std::string type;   // bounced: HARD or SOFT, and its reason
+  std::string reason;
+};
+
+// What a message found in a watched inbox was taken for.
+struct InboxRecord {
+  std::string kind;  // bounce | auto_reply | ignored
+  std::string matched_by;
+  int64_t send_id = 0;
+  int64_t event_id = 0;
+  bool duplicate = false;
+  std::string why;  // ignored
+};
+
+class InboxWatchers;
 
 // A signed-in person of the web UI.
 struct WebSession {
@@ -340,6 +404,24 @@ class App {
   Status ListAttempts(int64_t account_id, int64_t endpoint_id, int64_t before, size_t limit,
                       std::vector<store::AttemptRow>* out);
 
+  // --- Connected inboxes (one-to-one email). Credentials are sealed
+  // with the secrets key and never returned.
+  Status ConnectInbox(int64_t account_id, const InboxInput& input, store::Inbox* out);
+  Status ListInboxes(int64_t account_id, std::vector<store::Inbox>* out);
+  Status GetInbox(int64_t account_id, int64_t id, store::Inbox* out);
+  Status RemoveInbox(int64_t account_id, int64_t id);
+  // Sends through the inbox's submission server; a refusal is classified
+  // and recorded on the spot.
+  Status SendOneToOne(int64_t account_id, const OneToOneInput& input, OneToOneResult* out);
+  // Takes one message read from a watched inbox: a bounceback or an
+  // auto-reply of a tracked one-to-one email is recorded (durably, on
+  // return), anything else left alone.
+  Status RecordInboxMessage(const store::Inbox& inbox, std::string_view raw, InboxRecord* out);
+  // The secret to log in with: the password, or an OAuth access token
+  // (refreshed when `refresh` or when the one kept is about to expire).
+  // kUnauthorized when the provider refused the refresh token.
+  Status InboxLogin(const store::Inbox& inbox, bool refresh, std::string* secret);
+
   // --- Idempotency of POSTs: `principal` names whose key it is.
   Status ClaimIdempotency(const std::string& principal, const std::string& key, const std::string& request_hash,
                           IdempotencyClaim* out);
@@ -354,6 +436,7 @@ class App {
     bool retries = true;
     int64_t retry_interval_seconds = 60;
     bool webhooks = true;
+    bool inboxes = true;  // watch the connected inboxes this node holds leases on
   };
   void StartWorkers(const Workers& workers);
   // Stops taking new work, finishes what is in hand, joins.
@@ -396,6 +479,9 @@ class App {
   std::once_flag committer_once_;
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<WebhookDeliverer> deliverer_;
+  std::unique_ptr<InboxWatchers> watchers_;
+  std::mutex tokens_mu_;
+  std::unordered_map<int64_t, std::pair<std::string, int64_t>> tokens_;  // inbox id -> access token, expiry
 
   std::mutex worker_mu_;
   std::condition_variable worker_cv_;

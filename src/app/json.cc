@@ -145,7 +145,9 @@ Json BounceJson(const store::BounceEvent& e) {
               {"send_id", e.send_id == 0 ? Json(nullptr) : Json(e.send_id)},
               {"email_id", e.email_id == 0 ? Json(nullptr) : Json(e.email_id)},
               {"occurred_at", Time(e.occurred_at)},
-              {"lifted", e.lifted}};
+              {"lifted", e.lifted},
+              {"channel", e.channel},
+              {"matched_by", TextOrNull(e.matched_by)}};
 }
 
 Json ContactJson(const ContactDetail& d, bool with_timeline) {
@@ -204,7 +206,7 @@ Json TimelineJson(const store::TimelineEntry& t) {
   }
   if (t.send_id != 0) j["send_id"] = t.send_id;
   if (t.email_id != 0) j["email_id"] = t.email_id;
-  if (t.kind == "delivered") j["reply"] = TextOrNull(t.reply);
+  if (t.kind == "delivered" || t.kind == "one_to_one_sent") j["reply"] = TextOrNull(t.reply);
   if (!t.by.empty()) {
     j["by"] = t.by;
     j["why"] = t.why;
@@ -283,6 +285,31 @@ Json RecipientJson(const store::Recipient& r) {
   }
   if (bucket == "not_sent") j["why"] = TextOrNull(s.reason);
   return j;
+}
+
+Json InboxJson(const store::Inbox& i) {
+  return Json{{"id", i.id},
+              {"user_email", i.user_email},
+              {"address", i.address},
+              {"provider", i.provider},
+              {"imap_host", i.imap_host},
+              {"imap_port", i.imap_port},
+              {"imap_tls", i.imap_tls},
+              {"smtp_host", i.smtp_host},
+              {"smtp_port", i.smtp_port},
+              {"smtp_tls", i.smtp_tls},
+              {"username", i.username},
+              {"auth", i.auth},
+              {"state", i.state},
+              {"last_error", TextOrNull(i.last_error)},
+              {"state_at", Time(i.state_at)},
+              {"created_at", Time(i.created_at)}};
+}
+
+Json OneToOneJson(const OneToOneResult& r) {
+  return Json{
+      {"email_id", r.email_id},       {"send_id", r.send_id},       {"message_id", r.message_id},    {"state", r.state},
+      {"reply", TextOrNull(r.reply)}, {"type", TextOrNull(r.type)}, {"reason", TextOrNull(r.reason)}};
 }
 
 Json EndpointJson(const store::WebhookEndpoint& e) {

@@ -38,6 +38,9 @@ Json EmailJson(const EmailView& email);
 Json RecipientJson(const store::Recipient& recipient);
 Json EndpointJson(const store::WebhookEndpoint& endpoint);
 Json AttemptJson(const store::AttemptRow& attempt);
+// A connected inbox: never its credentials.
+Json InboxJson(const store::Inbox& inbox);
+Json OneToOneJson(const OneToOneResult& result);
 Json GlobalJson(const GlobalEntry& entry);
 Json IngestJson(const IngestResult& result);
 Json StatsJson(const StatsQuery& query, const StatsResult& result);

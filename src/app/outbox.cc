@@ -116,7 +116,9 @@ bool Outbox::OnChange(store::Store& store, const policy::Change& c, std::string*
   bool ok = true;
   switch (c.kind) {
     case ChangeKind::kBounce:
-      if (c.event != nullptr) {
+      // The statistics are the marketing email's: one-to-one bounces stay
+      // on the contact's timeline.
+      if (c.event != nullptr && c.event->channel != "one_to_one") {
         ok = store::AddStat(store, c.account_id, c.at, domain, c.event->type,
                             c.event->type == "PENDING" ? "" : c.event->reason, 1, error);
       }

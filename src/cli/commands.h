@@ -1,6 +1,7 @@
 // The `rebound` subcommands. Each returns the process exit code.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,36 @@ struct SendArgs {
 };
 int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const SendArgs& send);
 
+// Connected inboxes. Secrets (the password, or the OAuth refresh token and
+// then the client secret, one per line) are read from standard input, never
+// from the command line, where other users and shell histories see them.
+struct InboxArgs {
+  std::string action;  // connect | list | remove | send
+  std::string account;
+  int64_t id = 0;  // remove, send: the inbox
+  std::string user;
+  std::string address;
+  std::string provider = "imap";
+  std::string imap_host;
+  int imap_port = 0;
+  std::string imap_tls;
+  std::string smtp_host;
+  int smtp_port = 0;
+  std::string smtp_tls;
+  std::string username;
+  std::string auth = "password";
+  std::string token_url;
+  std::string client_id;
+  bool no_verify = false;
+  std::string to;  // send
+  std::string subject;
+  std::string body_file;  // - for standard input
+  bool json = false;
+};
+// Exit 0 done, 1 refused (said why), 2 bad configuration, 75 store unavailable;
+// send: 3 when the email was not sent or bounced at once.
+int RunInbox(const classify::Classifier& classifier, const ServeArgs& args, const InboxArgs& inbox);
+
 }  // namespace rebound::cli
 namespace rebound::app {
 class App;
@@ -117,6 +148,11 @@ namespace rebound::cli {
 // The demo account, its user, contacts and bounces, made on the first
 // start of `rebound serve --demo`; *note says how to sign in.
 bool SeedDemo(app::App& app, std::string* note);
+
+// The application as the configuration (--config, --set) describes it,
+// secrets key included; null with *exit_code when it cannot be opened.
+std::unique_ptr<app::App> OpenConfiguredApp(const classify::Classifier& classifier, const ServeArgs& args,
+                                            int* exit_code);
 
 // Prints the OpenAPI document of the HTTP API.
 int RunOpenApi();

@@ -236,6 +236,47 @@ int Main(int argc, char** argv) {
   send->add_option("--config", serve_args.config, "TOML configuration file");
   send->add_option("--set", serve_args.overrides, "override a configuration key: dotted.key=value");
 
+  rebound::cli::InboxArgs inbox_args;
+  CLI::App* inbox = app.add_subcommand("inbox", "connected inboxes: one-to-one email and its bouncebacks");
+  inbox->require_subcommand(1);
+  CLI::App* inbox_connect = inbox->add_subcommand(
+      "connect", "connect a user's mailbox (IMAP + submission); the password, or the OAuth refresh token, on stdin");
+  inbox_connect->add_option("account", inbox_args.account, "account name")->required();
+  inbox_connect->add_option("--user", inbox_args.user, "the account's user it belongs to")->required();
+  inbox_connect->add_option("--address", inbox_args.address, "the mailbox's email address")->required();
+  inbox_connect->add_option("--provider", inbox_args.provider, "gmail, office365 or imap (generic)")
+      ->check(CLI::IsMember({"gmail", "office365", "imap"}));
+  inbox_connect->add_option("--imap-host", inbox_args.imap_host, "IMAP server (generic IMAP)");
+  inbox_connect->add_option("--imap-port", inbox_args.imap_port, "IMAP port (993 with tls, 143 with starttls)");
+  inbox_connect->add_option("--imap-tls", inbox_args.imap_tls, "tls or starttls")
+      ->check(CLI::IsMember({"tls", "starttls"}));
+  inbox_connect->add_option("--smtp-host", inbox_args.smtp_host, "submission server (generic IMAP)");
+  inbox_connect->add_option("--smtp-port", inbox_args.smtp_port, "submission port (465 with tls, 587 with starttls)");
+  inbox_connect->add_option("--smtp-tls", inbox_args.smtp_tls, "tls or starttls")
+      ->check(CLI::IsMember({"tls", "starttls"}));
+  inbox_connect->add_option("--username", inbox_args.username, "login name (default: the address)");
+  inbox_connect->add_option("--auth", inbox_args.auth, "password or oauth2")
+      ->check(CLI::IsMember({"password", "oauth2"}));
+  inbox_connect->add_option("--token-url", inbox_args.token_url, "OAuth 2.0 token endpoint (presets know theirs)");
+  inbox_connect->add_option("--client-id", inbox_args.client_id, "OAuth 2.0 client id");
+  inbox_connect->add_flag("--no-verify", inbox_args.no_verify, "store it without logging in first");
+  CLI::App* inbox_list = inbox->add_subcommand("list", "list an account's inboxes and their state");
+  inbox_list->add_option("account", inbox_args.account, "account name")->required();
+  CLI::App* inbox_remove = inbox->add_subcommand("remove", "stop watching an inbox and forget its credentials");
+  inbox_remove->add_option("account", inbox_args.account, "account name")->required();
+  inbox_remove->add_option("id", inbox_args.id, "inbox id")->required();
+  CLI::App* inbox_send = inbox->add_subcommand("send", "send a one-to-one email through an inbox");
+  inbox_send->add_option("account", inbox_args.account, "account name")->required();
+  inbox_send->add_option("id", inbox_args.id, "inbox id")->required();
+  inbox_send->add_option("--to", inbox_args.to, "recipient")->required();
+  inbox_send->add_option("--subject", inbox_args.subject, "subject");
+  inbox_send->add_option("--body-file", inbox_args.body_file, "plain-text body, or - (default) for stdin");
+  for (CLI::App* sub : {inbox_connect, inbox_list, inbox_remove, inbox_send}) {
+    sub->add_flag("--json", inbox_args.json, "JSON output");
+    sub->add_option("--config", serve_args.config, "TOML configuration file");
+    sub->add_option("--set", serve_args.overrides, "override a configuration key: dotted.key=value");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -294,6 +335,12 @@ int Main(int argc, char** argv) {
       return 2;
     }
     return RunSend(*classifier, serve_args, send_args);
+  }
+  for (CLI::App* sub : {inbox_connect, inbox_list, inbox_remove, inbox_send}) {
+    if (*sub) {
+      inbox_args.action = sub->get_name();
+      return RunInbox(*classifier, serve_args, inbox_args);
+    }
   }
   return 2;
 }

@@ -78,6 +78,15 @@ bool MakeAppOptions(const config::Config& c, bool need_signer, app::AppOptions* 
   o->webhooks.give_up_after = c.webhook_give_up_hours * 3600;
   o->webhooks.lease_seconds = c.webhook_lease_seconds;
   o->webhooks.allow_private_targets = c.webhook_allow_private_targets;
+  o->inboxes.ca_file = c.inbox_ca_file;
+  o->inboxes.timeout_seconds = c.inbox_timeout_seconds;
+  o->inboxes.poll_seconds = c.inbox_poll_seconds;
+  o->inboxes.idle_renew_seconds = c.inbox_idle_renew_seconds;
+  o->inboxes.lease_seconds = c.inbox_lease_seconds;
+  o->inboxes.retry_max_seconds = c.inbox_retry_max_seconds;
+  o->inboxes.auth_retry_seconds = c.inbox_auth_retry_seconds;
+  o->inboxes.node = c.inbox_node;
+  o->inboxes.max_inboxes = static_cast<size_t>(std::max<int64_t>(0, c.inbox_max_per_node));
   return true;
 }
 
@@ -201,6 +210,7 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
   workers.retries = c.scheduler_enabled;
   workers.retry_interval_seconds = c.retry_interval_seconds;
   workers.webhooks = c.webhooks_enabled;
+  workers.inboxes = c.inboxes_enabled;
   application->StartWorkers(workers);
 
   std::thread waiter;
@@ -232,6 +242,24 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
     spdlog::info("stopped");
   }
   return 0;
+}
+
+std::unique_ptr<app::App> OpenConfiguredApp(const classify::Classifier& classifier, const ServeArgs& args,
+                                            int* exit_code) {
+  config::Config c;
+  app::AppOptions options;
+  *exit_code = 2;
+  if (!LoadConfig(args.config, args.overrides, &c) || !MakeAppOptions(c, false, &options)) return nullptr;
+  std::string key_note;
+  if (!LoadKey(&c, &options.secrets_key, &key_note)) return nullptr;
+  SetUpLogging(c.log_level == "info" ? "warn" : c.log_level);  // a command says what it did itself
+  std::string error;
+  std::unique_ptr<app::App> a = app::App::Create(&classifier, options, &error);
+  if (!a) {
+    std::fprintf(stderr, "rebound: %s\n", error.c_str());
+    *exit_code = 1;
+  }
+  return a;
 }
 
 int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const SendArgs& send) {

@@ -161,52 +161,60 @@ bool Parse(std::string_view text, std::string_view source, const std::vector<std
   }
   Config c;
   std::string e;
-  bool ok = Read(root, "database.url", &c.database, &e) && Read(root, "bounce.domain", &c.bounce_domain, &e) &&
-            Read(root, "bounce.local_part", &c.bounce_local_part, &e) && ReadKeys(root, &c, &e) &&
-            Read(root, "receiver.listen", &c.listen, &e) && Read(root, "receiver.protocol", &c.protocol, &e) &&
-            Read(root, "receiver.max_message_bytes", &c.receiver_max_message_bytes, &e) &&
-            Read(root, "receiver.max_connections", &c.receiver_max_connections, &e) &&
-            Read(root, "receiver.timeout_seconds", &c.receiver_timeout_seconds, &e) &&
-            Read(root, "delivery.relay", &c.relay, &e) && Read(root, "delivery.helo_name", &c.helo_name, &e) &&
-            Read(root, "delivery.concurrency_per_destination", &c.concurrency_per_destination, &e) &&
-            Read(root, "delivery.timeout_seconds", &c.smtp_timeout_seconds, &e) &&
-            Read(root, "delivery.tls", &c.tls, &e) && ReadRoutes(root, &c, &e) &&
-            Read(root, "limits.max_message_bytes", &c.limits.max_message_bytes, &e) &&
-            Read(root, "limits.max_mime_depth", &c.limits.max_mime_depth, &e) &&
-            Read(root, "limits.max_parts", &c.limits.max_parts, &e) &&
-            Read(root, "limits.max_header_fields", &c.limits.max_header_fields, &e) &&
-            Read(root, "limits.max_header_bytes", &c.limits.max_header_bytes, &e) &&
-            Read(root, "limits.max_decoded_bytes", &c.limits.max_decoded_bytes, &e) &&
-            Read(root, "policy.global_window_days", &c.policy.global_window, &e) &&
-            Read(root, "policy.global_accounts", &c.policy.global_accounts, &e) &&
-            Read(root, "policy.pending_expiry_hours", &c.policy.pending_expiry, &e) &&
-            Read(root, "log.level", &c.log_level, &e) && Read(root, "database.pool", &c.database_pool, &e) &&
-            Read(root, "receiver.enabled", &c.receiver_enabled, &e) && Read(root, "http.listen", &c.http.listen, &e) &&
-            Read(root, "http.threads", &c.http.threads, &e) &&
-            Read(root, "http.max_body_bytes", &c.http.max_body_bytes, &e) &&
-            Read(root, "http.max_header_count", &c.http.max_header_count, &e) &&
-            Read(root, "http.read_timeout_seconds", &c.http.read_timeout_seconds, &e) &&
-            Read(root, "http.write_timeout_seconds", &c.http.write_timeout_seconds, &e) &&
-            Read(root, "http.keep_alive_seconds", &c.http.keep_alive_seconds, &e) &&
-            Read(root, "http.keep_alive_max_requests", &c.http.keep_alive_max_requests, &e) &&
-            Read(root, "http.tls_cert", &c.http.tls_cert, &e) && Read(root, "http.tls_key", &c.http.tls_key, &e) &&
-            Read(root, "http.log_requests", &c.http.log_requests, &e) &&
-            Read(root, "scheduler.enabled", &c.scheduler_enabled, &e) &&
-            Read(root, "scheduler.retry_interval_seconds", &c.retry_interval_seconds, &e) &&
-            Read(root, "scheduler.email_jobs", &c.email_jobs_enabled, &e) &&
-            Read(root, "webhooks.enabled", &c.webhooks_enabled, &e) &&
-            Read(root, "webhooks.timeout_seconds", &c.webhook_timeout_seconds, &e) &&
-            Read(root, "webhooks.concurrency", &c.webhook_concurrency, &e) &&
-            Read(root, "webhooks.retry_base_seconds", &c.webhook_retry_base_seconds, &e) &&
-            Read(root, "webhooks.retry_max_seconds", &c.webhook_retry_max_seconds, &e) &&
-            Read(root, "webhooks.give_up_hours", &c.webhook_give_up_hours, &e) &&
-            Read(root, "webhooks.lease_seconds", &c.webhook_lease_seconds, &e) &&
-            Read(root, "webhooks.allow_private_targets", &c.webhook_allow_private_targets, &e) &&
-            Read(root, "secrets.key", &c.secrets_key, &e) && Read(root, "secrets.key_file", &c.secrets_key_file, &e) &&
-            Read(root, "policy.brake_min_sends", &c.policy.brake_min_sends, &e) &&
-            Read(root, "policy.brake_max_hard_basis_points", &c.policy.brake_max_hard_bp, &e) &&
-            Read(root, "policy.healing_second_within_days", &c.policy.healing_second_within, &e) &&
-            Read(root, "policy.healing_lapse_after_days", &c.policy.healing_lapse_after, &e);
+  bool ok =
+      Read(root, "database.url", &c.database, &e) && Read(root, "bounce.domain", &c.bounce_domain, &e) &&
+      Read(root, "bounce.local_part", &c.bounce_local_part, &e) && ReadKeys(root, &c, &e) &&
+      Read(root, "receiver.listen", &c.listen, &e) && Read(root, "receiver.protocol", &c.protocol, &e) &&
+      Read(root, "receiver.max_message_bytes", &c.receiver_max_message_bytes, &e) &&
+      Read(root, "receiver.max_connections", &c.receiver_max_connections, &e) &&
+      Read(root, "receiver.timeout_seconds", &c.receiver_timeout_seconds, &e) &&
+      Read(root, "delivery.relay", &c.relay, &e) && Read(root, "delivery.helo_name", &c.helo_name, &e) &&
+      Read(root, "delivery.concurrency_per_destination", &c.concurrency_per_destination, &e) &&
+      Read(root, "delivery.timeout_seconds", &c.smtp_timeout_seconds, &e) && Read(root, "delivery.tls", &c.tls, &e) &&
+      ReadRoutes(root, &c, &e) && Read(root, "limits.max_message_bytes", &c.limits.max_message_bytes, &e) &&
+      Read(root, "limits.max_mime_depth", &c.limits.max_mime_depth, &e) &&
+      Read(root, "limits.max_parts", &c.limits.max_parts, &e) &&
+      Read(root, "limits.max_header_fields", &c.limits.max_header_fields, &e) &&
+      Read(root, "limits.max_header_bytes", &c.limits.max_header_bytes, &e) &&
+      Read(root, "limits.max_decoded_bytes", &c.limits.max_decoded_bytes, &e) &&
+      Read(root, "policy.global_window_days", &c.policy.global_window, &e) &&
+      Read(root, "policy.global_accounts", &c.policy.global_accounts, &e) &&
+      Read(root, "policy.pending_expiry_hours", &c.policy.pending_expiry, &e) &&
+      Read(root, "log.level", &c.log_level, &e) && Read(root, "database.pool", &c.database_pool, &e) &&
+      Read(root, "receiver.enabled", &c.receiver_enabled, &e) && Read(root, "http.listen", &c.http.listen, &e) &&
+      Read(root, "http.threads", &c.http.threads, &e) &&
+      Read(root, "http.max_body_bytes", &c.http.max_body_bytes, &e) &&
+      Read(root, "http.max_header_count", &c.http.max_header_count, &e) &&
+      Read(root, "http.read_timeout_seconds", &c.http.read_timeout_seconds, &e) &&
+      Read(root, "http.write_timeout_seconds", &c.http.write_timeout_seconds, &e) &&
+      Read(root, "http.keep_alive_seconds", &c.http.keep_alive_seconds, &e) &&
+      Read(root, "http.keep_alive_max_requests", &c.http.keep_alive_max_requests, &e) &&
+      Read(root, "http.tls_cert", &c.http.tls_cert, &e) && Read(root, "http.tls_key", &c.http.tls_key, &e) &&
+      Read(root, "http.log_requests", &c.http.log_requests, &e) &&
+      Read(root, "scheduler.enabled", &c.scheduler_enabled, &e) &&
+      Read(root, "scheduler.retry_interval_seconds", &c.retry_interval_seconds, &e) &&
+      Read(root, "scheduler.email_jobs", &c.email_jobs_enabled, &e) &&
+      Read(root, "webhooks.enabled", &c.webhooks_enabled, &e) &&
+      Read(root, "webhooks.timeout_seconds", &c.webhook_timeout_seconds, &e) &&
+      Read(root, "webhooks.concurrency", &c.webhook_concurrency, &e) &&
+      Read(root, "webhooks.retry_base_seconds", &c.webhook_retry_base_seconds, &e) &&
+      Read(root, "webhooks.retry_max_seconds", &c.webhook_retry_max_seconds, &e) &&
+      Read(root, "webhooks.give_up_hours", &c.webhook_give_up_hours, &e) &&
+      Read(root, "webhooks.lease_seconds", &c.webhook_lease_seconds, &e) &&
+      Read(root, "webhooks.allow_private_targets", &c.webhook_allow_private_targets, &e) &&
+      Read(root, "inboxes.enabled", &c.inboxes_enabled, &e) && Read(root, "inboxes.ca_file", &c.inbox_ca_file, &e) &&
+      Read(root, "inboxes.timeout_seconds", &c.inbox_timeout_seconds, &e) &&
+      Read(root, "inboxes.poll_seconds", &c.inbox_poll_seconds, &e) &&
+      Read(root, "inboxes.idle_renew_seconds", &c.inbox_idle_renew_seconds, &e) &&
+      Read(root, "inboxes.lease_seconds", &c.inbox_lease_seconds, &e) &&
+      Read(root, "inboxes.retry_max_seconds", &c.inbox_retry_max_seconds, &e) &&
+      Read(root, "inboxes.auth_retry_seconds", &c.inbox_auth_retry_seconds, &e) &&
+      Read(root, "inboxes.node", &c.inbox_node, &e) && Read(root, "inboxes.max_per_node", &c.inbox_max_per_node, &e) &&
+      Read(root, "secrets.key", &c.secrets_key, &e) && Read(root, "secrets.key_file", &c.secrets_key_file, &e) &&
+      Read(root, "policy.brake_min_sends", &c.policy.brake_min_sends, &e) &&
+      Read(root, "policy.brake_max_hard_basis_points", &c.policy.brake_max_hard_bp, &e) &&
+      Read(root, "policy.healing_second_within_days", &c.policy.healing_second_within, &e) &&
+      Read(root, "policy.healing_lapse_after_days", &c.policy.healing_lapse_after, &e);
   if (!ok) {
     *error = std::string(source) + ": " + e;
     return false;

@@ -73,6 +73,18 @@ struct Config {
   int64_t webhook_lease_seconds = 60;
   bool webhook_allow_private_targets = true;
 
+  // Connected inboxes (docs/inboxes.md).
+  bool inboxes_enabled = true;  // watch the inboxes this node holds leases on
+  std::string inbox_ca_file;    // trusted CAs for mailboxes and token endpoints; empty: the system's
+  int inbox_timeout_seconds = 30;
+  int64_t inbox_poll_seconds = 60;
+  int64_t inbox_idle_renew_seconds = 1500;
+  int64_t inbox_lease_seconds = 60;
+  int64_t inbox_retry_max_seconds = 300;
+  int64_t inbox_auth_retry_seconds = 900;
+  std::string inbox_node;
+  int64_t inbox_max_per_node = 5000;
+
   // The key that seals secrets at rest: 64 hex digits (key) or a file
   // holding them (key_file, created with a new key when missing).
   std::string secrets_key;

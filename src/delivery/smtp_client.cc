@@ -1,5 +1,7 @@
 #include "delivery/smtp_client.h"
 
+#include <openssl/evp.h>
+
 #include <asio.hpp>
 #include <asio/ssl.hpp>
 
@@ -48,6 +50,7 @@ struct SmtpClient::Impl {
 
   bool pipelining = false;
   size_t max_size = 0;
+  std::string auth;  // the mechanisms EHLO announced, upper case, blank separated
 
   // Runs one asynchronous operation to completion or to the timeout, after
   // which the socket is closed (the pattern for blocking calls with a
@@ -130,6 +133,32 @@ struct SmtpClient::Impl {
     offers_starttls = upper.find("STARTTLS") != std::string::npos;
     size_t size = upper.find("SIZE ");
     if (size != std::string::npos) max_size = std::strtoull(upper.c_str() + size + 5, nullptr, 10);
+    // The lines were joined: the mechanisms run to the end, followed by
+    // the keywords of later lines, which no mechanism is named like.
+    size_t at = upper.find("AUTH ");
+    auth = at == std::string::npos ? std::string() : " " + upper.substr(at + 5) + " ";
+  }
+
+  // TLS on the connected socket, checking the certificate unless "may".
+  asio::error_code Handshake(const std::string& host) {
+    tls_context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket, *tls_context);
+    if (options.tls == Tls::kVerify || options.tls == Tls::kRequire) {
+      if (options.ca_file.empty()) {
+        tls_context->set_default_verify_paths();
+      } else {
+        asio::error_code ignored;
+        tls_context->load_verify_file(options.ca_file, ignored);
+      }
+      tls->set_verify_mode(asio::ssl::verify_peer);
+      tls->set_verify_callback(asio::ssl::host_name_verification(host));
+    } else {
+      tls->set_verify_mode(asio::ssl::verify_none);
+    }
+    SSL_set_tlsext_host_name(tls->native_handle(), host.c_str());
+    return Run([&](asio::error_code& out) {
+      tls->async_handshake(asio::ssl::stream_base::client, [&out](const asio::error_code& e) { out = e; });
+    });
   }
 };
 
@@ -139,6 +168,11 @@ SmtpClient::~SmtpClient() = default;
 bool SmtpClient::connected() const { return impl_->connected; }
 bool SmtpClient::encrypted() const { return impl_->tls != nullptr; }
 bool SmtpClient::pipelining() const { return impl_->pipelining; }
+bool SmtpClient::offers_auth(const std::string& mechanism) const {
+  std::string m = mechanism;
+  for (char& c : m) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return impl_->auth.find(" " + m + " ") != std::string::npos;
+}
 size_t SmtpClient::max_size() const { return impl_->max_size; }
 
 Reply SmtpClient::Connect(const std::string& host, int port) {
@@ -164,6 +198,14 @@ Reply SmtpClient::ConnectOnce(const std::string& host, int port, bool starttls) 
   });
   if (ec) return d.Fail("cannot connect to " + host + ":" + std::to_string(port), ec);
   d.connected = true;
+  if (d.options.implicit_tls) {
+    ec = d.Handshake(host);
+    if (ec) {
+      d.tls.reset();
+      return d.Fail("TLS handshake with " + host + " failed", ec);
+    }
+    starttls = false;
+  }
   Reply greeting = d.Read();
   if (greeting.code != 220) {
     d.connected = false;
@@ -182,29 +224,22 @@ Reply SmtpClient::ConnectOnce(const std::string& host, int port, bool starttls) 
     d.connected = false;
     return hello;
   }
+  if (starttls && !d.offers_starttls && d.options.tls == Tls::kRequire) {
+    d.connected = false;
+    d.Write("QUIT\r\n", &error);
+    return Reply{0, host + " offers no STARTTLS, and TLS is required"};
+  }
   if (!starttls || !d.offers_starttls) return hello;
   if (!d.Write("STARTTLS\r\n", &error)) return error;
   Reply go = d.Read();
   if (go.code != 220) {
-    if (d.options.tls == Tls::kVerify) {
+    if (d.options.tls == Tls::kVerify || d.options.tls == Tls::kRequire) {
       d.connected = false;
       return go;
     }
     return hello;  // refused: go on in the clear on this connection
   }
-  d.tls_context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-  d.tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(d.socket, *d.tls_context);
-  if (d.options.tls == Tls::kVerify) {
-    d.tls_context->set_default_verify_paths();
-    d.tls->set_verify_mode(asio::ssl::verify_peer);
-    d.tls->set_verify_callback(asio::ssl::host_name_verification(host));
-  } else {
-    d.tls->set_verify_mode(asio::ssl::verify_none);
-  }
-  SSL_set_tlsext_host_name(d.tls->native_handle(), host.c_str());
-  ec = d.Run([&](asio::error_code& out) {
-    d.tls->async_handshake(asio::ssl::stream_base::client, [&out](const asio::error_code& e) { out = e; });
-  });
+  ec = d.Handshake(host);
   if (ec) {
     d.tls_failed = true;
     d.tls.reset();
@@ -219,6 +254,45 @@ Reply SmtpClient::ConnectOnce(const std::string& host, int port, bool starttls) 
   }
   d.ParseExtensions(hello.text);
   return hello;
+}
+
+namespace {
+
+std::string Base64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+}  // namespace
+
+Reply SmtpClient::Authenticate(Auth mechanism, const std::string& user, const std::string& secret) {
+  Impl& d = *impl_;
+  if (!d.tls) return Reply{0, "no TLS: credentials are not sent in the clear"};
+  Reply error;
+  std::string initial;
+  std::string name;
+  if (mechanism == Auth::kPlain) {
+    name = "PLAIN";
+    initial = Base64(std::string(1, '\0') + user + std::string(1, '\0') + secret);
+  } else {
+    name = "XOAUTH2";
+    // "\x01" "auth": a hex escape would swallow the a.
+    initial = Base64("user=" + user +
+                     "\x01"
+                     "auth=Bearer " +
+                     secret + "\x01\x01");
+  }
+  if (!d.Write("AUTH " + name + " " + initial + "\r\n", &error)) return error;
+  Reply r = d.Read();
+  if (r.code == 334) {
+    // XOAUTH2 says why it failed in a challenge; an empty answer ends it.
+    if (!d.Write("\r\n", &error)) return error;
+    r = d.Read();
+  }
+  return r;
 }
 
 TransactionResult SmtpClient::Send(const Envelope& envelope) {

@@ -37,11 +37,15 @@ class SmtpClient {
   // checking the certificate (opportunistic, as MTAs do between MXs; a
   // failed handshake falls back to a new plain connection), "verify" with
   // the system's CAs and the host name (a failure ends the attempt).
-  enum class Tls { kNone, kMay, kVerify };
+  // "require" is "verify" that also refuses a server offering no
+  // STARTTLS: submission with credentials never goes in the clear.
+  enum class Tls { kNone, kMay, kVerify, kRequire };
   struct Options {
     std::string helo = "localhost";
     std::chrono::seconds timeout{60};
     Tls tls = Tls::kMay;
+    bool implicit_tls = false;  // TLS from the first byte (submissions, port 465)
+    std::string ca_file;        // trusted CAs for verify/require; empty: the system's
   };
   explicit SmtpClient(Options options);
   ~SmtpClient();
@@ -53,6 +57,11 @@ class SmtpClient {
   // for network errors, with the reason in text).
   Reply Connect(const std::string& host, int port);
 
+  // SMTP AUTH (RFC 4954) with PLAIN (a password) or XOAUTH2 (an OAuth 2.0
+  // access token). Refused without TLS: credentials never go in the clear.
+  enum class Auth { kPlain, kXoauth2 };
+  Reply Authenticate(Auth mechanism, const std::string& user, const std::string& secret);
+
   // One mail transaction on the open connection. The connection stays
   // usable for the next one unless connected() turns false.
   TransactionResult Send(const Envelope& envelope);
@@ -62,6 +71,7 @@ class SmtpClient {
   bool encrypted() const;  // the session runs over TLS
   bool pipelining() const;
   size_t max_size() const;  // SIZE the server announced; 0 when none
+  bool offers_auth(const std::string& mechanism) const;
 
  private:
   Reply ConnectOnce(const std::string& host, int port, bool starttls);

@@ -98,6 +98,7 @@ void AddContactRoutes(std::vector<Route>* routes);
 void AddEmailRoutes(std::vector<Route>* routes);
 void AddAccountRoutes(std::vector<Route>* routes);
 void AddWebhookRoutes(std::vector<Route>* routes);
+void AddInboxRoutes(std::vector<Route>* routes);
 void AddOperatorRoutes(std::vector<Route>* routes);
 
 }  // namespace rebound::http

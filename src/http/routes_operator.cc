@@ -90,6 +90,7 @@ const std::vector<Route>& Routes() {
     AddEmailRoutes(&r);
     AddAccountRoutes(&r);
     AddWebhookRoutes(&r);
+    AddInboxRoutes(&r);
     AddOperatorRoutes(&r);
     return r;
   }();

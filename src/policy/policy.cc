@@ -195,6 +195,8 @@ bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* e
   event.evidence = in.evidence;
   event.raw_message = in.raw;
   event.occurred_at = now;
+  event.channel = in.one_to_one ? "one_to_one" : "marketing";
+  event.matched_by = in.matched_by;
   bool inserted = false;
   if (!store_->InsertBounceEvent(&event, &inserted, error)) return false;
   if (!inserted) {
@@ -215,6 +217,23 @@ bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* e
   change.at = now;
   change.event = &event;
 
+  if (in.one_to_one && in.type != BounceType::kNone) {
+    // The user's own mail server may have said it, for its own reasons:
+    // only a dead address is a fact worth acting on everywhere.
+    if (have_send && in.type != BounceType::kPending) {  // a delay notice: the user's server still tries
+      send.state = "bounced";
+      send.bounce_type = type;
+      send.reason = reason;
+      send.last_reply = in.diagnostic;
+      if (!store_->UpdateSend(send, error)) return false;
+    }
+    if (!Emit(change, error)) return false;
+    const bool dead = in.reason == classify::Reason::kUnknownUser || in.reason == classify::Reason::kMailboxFull;
+    if (in.type == BounceType::kHard && dead) {
+      return ApplyHard(in, account, contact, event.id, global_since, lifted_at, out, error);
+    }
+    return true;
+  }
   if (in.type == BounceType::kHard || in.type == BounceType::kSoft) {
     if (have_send) {
       send.state = "bounced";

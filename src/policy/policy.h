@@ -9,6 +9,8 @@
 // - SOFT and PENDING never suppress; a delivery clears SOFT; a PENDING send
 //   becomes SOFT 72 hours after its first attempt (ExpirePending).
 // - A complaint suppresses without a hard bounce reason.
+// - A one-to-one bounce changes the contact only when it is HARD
+//   UNKNOWN_USER or MAILBOX_FULL; the rest is recorded on the timeline.
 // - The same bounce applied twice changes nothing the second time.
 //
 // Time comes from an injectable clock; every number is a Setting. A Policy
@@ -61,6 +63,11 @@ struct Incoming {
   // Distinguishes several records of one message (one per recipient);
   // with `raw` it makes the fingerprint.
   std::string fingerprint_salt;
+  // A bounce of one-to-one email (a connected inbox): only HARD
+  // UNKNOWN_USER and MAILBOX_FULL change the contact's state (they are
+  // facts about the address); every other one is recorded only.
+  bool one_to_one = false;
+  std::string matched_by;  // one-to-one: how the notice was matched with its send
 };
 
 struct Outcome {

@@ -78,6 +78,8 @@ BounceEvent ReadBounceEvent(const Row& r) {
   e.occurred_at = AsInt(r[14]);
   e.lifted = AsInt(r[15]) != 0;
   e.remote_mta = AsText(r[16]);
+  e.channel = AsText(r[17], "marketing");
+  e.matched_by = AsText(r[18]);
   return e;
 }
 

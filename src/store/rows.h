@@ -25,7 +25,7 @@ inline constexpr std::string_view kSuppressionColumns = "account_id, address, ki
 // Without the raw message, which only GET .../raw reads.
 inline constexpr std::string_view kBounceEventColumns =
     "id, fingerprint, account_id, contact_id, send_id, address, type, reason, cause, status, reply_code, diagnostic, "
-    "format, evidence, occurred_at, lifted, remote_mta";
+    "format, evidence, occurred_at, lifted, remote_mta, channel, matched_by";
 
 Account ReadAccount(const Row& r);
 Contact ReadContact(const Row& r);

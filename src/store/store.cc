@@ -19,8 +19,8 @@ struct Migration {
   int version;
   std::string_view name;  // migrations/<name>.<dialect>.sql
 };
-constexpr Migration kMigrations[] = {
-    {1, "001_init"}, {2, "002_inbound"}, {3, "003_api"}, {4, "004_users"}, {5, "005_stats_daily"}};
+constexpr Migration kMigrations[] = {{1, "001_init"},  {2, "002_inbound"},     {3, "003_api"},
+                                     {4, "004_users"}, {5, "005_stats_daily"}, {6, "006_inboxes"}};
 
 // "001_init" -> the embedded "001_init.sqlite.sql" or "001_init.postgres.sql".
 std::string EmbeddedMigration(Dialect d, std::string_view name) {
@@ -324,17 +324,19 @@ bool Store::PendingSendsStartedBefore(int64_t cutoff, std::vector<Send>* out, st
 
 bool Store::InsertBounceEvent(BounceEvent* e, bool* inserted, std::string* error) {
   Rows rows;
-  if (!db_->Exec("INSERT INTO bounce_events (fingerprint, account_id, contact_id, send_id, address, type, reason, "
-                 "cause, status, reply_code, diagnostic, format, evidence, raw_message, occurred_at, remote_mta) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
-                 {e->fingerprint, e->account_id, IdOrNull(e->contact_id), IdOrNull(e->send_id),
-                  NormalizeAddress(e->address), e->type, TextOrNull(e->reason), e->cause, TextOrNull(e->status),
-                  TextOrNull(e->reply_code), TextOrNull(e->diagnostic), TextOrNull(e->format),
-                  e->evidence.empty() ? std::string("[]") : ValidUtf8(e->evidence),
-                  e->raw_message.empty() ? Value(nullptr) : Value(Blob{e->raw_message}), e->occurred_at,
-                  TextOrNull(e->remote_mta)},
-                 &rows, error)) {
+  if (!db_->Exec(
+          "INSERT INTO bounce_events (fingerprint, account_id, contact_id, send_id, address, type, reason, "
+          "cause, status, reply_code, diagnostic, format, evidence, raw_message, occurred_at, remote_mta, channel, "
+          "matched_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
+          {e->fingerprint, e->account_id, IdOrNull(e->contact_id), IdOrNull(e->send_id), NormalizeAddress(e->address),
+           e->type, TextOrNull(e->reason), e->cause, TextOrNull(e->status), TextOrNull(e->reply_code),
+           TextOrNull(e->diagnostic), TextOrNull(e->format),
+           e->evidence.empty() ? std::string("[]") : ValidUtf8(e->evidence),
+           e->raw_message.empty() ? Value(nullptr) : Value(Blob{e->raw_message}), e->occurred_at,
+           TextOrNull(e->remote_mta), e->channel.empty() ? std::string("marketing") : e->channel,
+           ValidUtf8(e->matched_by)},
+          &rows, error)) {
     return false;
   }
   *inserted = !rows.empty();
@@ -360,7 +362,7 @@ bool Store::CountHardBounces(int64_t account_id, const std::string& address, con
   for (const std::string& r : reasons) params.emplace_back(r);
   Rows rows;
   if (!db_->Exec("SELECT COUNT(*) FROM bounce_events WHERE account_id = ? AND address = ? AND type = 'HARD' AND "
-                 "lifted = 0 AND occurred_at >= ? AND id <> ? AND reason IN " +
+                 "lifted = 0 AND channel = 'marketing' AND occurred_at >= ? AND id <> ? AND reason IN " +
                      InList(reasons.size()),
                  params, &rows, error)) {
     return false;

@@ -93,7 +93,9 @@ struct BounceEvent {
   std::string raw_message;
   int64_t occurred_at = 0;
   bool lifted = false;
-  int64_t email_id = 0;  // filled by the queries that join the send (store/views.h)
+  std::string channel = "marketing";  // marketing | one_to_one
+  std::string matched_by;             // one_to_one: how the notice was matched with its send
+  int64_t email_id = 0;               // filled by the queries that join the send (store/views.h)
 };
 
 struct Suppression {
@@ -164,8 +166,8 @@ class Store {
   // nothing) when an event with the same fingerprint exists.
   bool InsertBounceEvent(BounceEvent* event, bool* inserted, std::string* error);
   bool BounceHistory(int64_t account_id, const std::string& address, std::vector<BounceEvent>* out, std::string* error);
-  // Counts the account's own HARD bounces of `reasons` for the address since
-  // `since`, not lifted, other than `except_event`.
+  // Counts the account's own marketing HARD bounces of `reasons` for the
+  // address since `since`, not lifted, other than `except_event`.
   bool CountHardBounces(int64_t account_id, const std::string& address, const std::vector<std::string>& reasons,
                         int64_t since, int64_t except_event, int64_t* count, std::string* error);
   // Distinct accounts with a not-lifted HARD bounce of `reasons` since `since`.

@@ -28,7 +28,7 @@ std::string EventColumnsJoined() {
 
 BounceEvent ReadJoinedEvent(const Row& r) {
   BounceEvent e = ReadBounceEvent(r);
-  e.email_id = AsInt(r[17]);
+  e.email_id = AsInt(r[19]);
   return e;
 }
 
@@ -314,14 +314,16 @@ bool Timeline(Store& store, int64_t account_id, const std::string& raw_address, 
   }
   if (contact_id != 0) {
     rows.clear();
-    if (!db.Exec("SELECT d.at, d.send_id, s.email_id, d.reply FROM delivery_attempts d JOIN sends s ON s.id = "
-                 "d.send_id WHERE s.contact_id = ? AND d.type = 'DELIVERED'",
+    if (!db.Exec("SELECT d.at, d.send_id, s.email_id, d.reply, e.kind FROM delivery_attempts d JOIN sends s ON s.id = "
+                 "d.send_id JOIN emails e ON e.id = s.email_id WHERE s.contact_id = ? AND d.type = 'DELIVERED'",
                  {contact_id}, &rows, error)) {
       return false;
     }
     for (const Row& r : rows) {
       TimelineEntry t;
-      t.kind = "delivered";
+      // A one-to-one email is accepted by the user's own mail server: sent,
+      // not yet known to be delivered.
+      t.kind = AsText(r[4]) == "one_to_one" ? "one_to_one_sent" : "delivered";
       t.at = AsInt(r[0]);
       t.send_id = AsInt(r[1]);
       t.email_id = AsInt(r[2]);
