@@ -1,6 +1,8 @@
 // `rebound serve` (the bounce receiver, the HTTP API and the background
 // workers), `rebound send`, `rebound verp` (return paths) and `rebound
 // openapi`.
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -109,6 +111,14 @@ bool LoadKey(config::Config* c, std::string* key, std::string* note) {
 }  // namespace
 
 int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
+  // Every watched inbox holds a connection and a wake-up descriptor, every
+  // client of the API and the receiver a socket: the default soft limit
+  // (1024) is far below what a server needs; take what the hard limit allows.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   config::Config c;
   std::vector<std::string> overrides = args.overrides;
   if (args.demo) {
