@@ -256,6 +256,10 @@ Data Page::Timeline(const std::vector<store::TimelineEntry>& entries) const {
       e.set("reason_label", ReasonLabel(t.event.reason));
       e.set("diagnostic", t.event.diagnostic);
       e.set("bounce_url", "/bounces/" + std::to_string(t.event.id) + "/raw");
+      if (t.event.channel == "one_to_one") {
+        e.set("channel_label", T("timeline.one_to_one"));
+        if (!t.event.matched_by.empty()) e.set("match_label", T("match." + t.event.matched_by));
+      }
     } else {
       e.set("reason_label", ReasonLabel(t.reason));
       e.set("diagnostic", t.reply);

@@ -77,6 +77,24 @@ void ShowSettings(Page& p, int status, const std::string& secret = "", const std
     hook_list.push_back(e3);
   }
   d.set("webhooks", hook_list);
+  std::vector<store::Inbox> inboxes;
+  st = p.app.ListInboxes(p.session.account_id, &inboxes);
+  if (!st.ok()) return p.Failed(st);
+  Data inbox_list{Data::type::list};
+  for (const store::Inbox& i : inboxes) {
+    Data e4;
+    e4.set("id", std::to_string(i.id));
+    e4.set("address", i.address);
+    e4.set("user", i.user_email);
+    e4.set("provider", p.T("inbox.provider." + i.provider));
+    e4.set("state_label", p.T("inbox.state." + i.state));
+    e4.set("failed", i.state == "auth_failed" || i.state == "unreachable");
+    e4.set("last_error", i.last_error);
+    e4.set("since", p.Date(i.state_at));
+    e4.set("csrf", p.session.csrf);
+    inbox_list.push_back(e4);
+  }
+  d.set("inboxes", inbox_list);
   Data types{Data::type::list};
   for (const std::string& t : EventTypes()) types.push_back(Data(t));
   d.set("event_types", types);
@@ -192,6 +210,14 @@ void DeleteHook(Page& p) {
   p.Redirect("/settings");
 }
 
+void RemoveInbox(Page& p) {
+  int64_t id = 0;
+  if (!Id(p, &id)) return;
+  app::Status st = p.app.RemoveInbox(p.session.account_id, id);
+  if (!st.ok()) return p.Failed(st);
+  p.Redirect("/settings");
+}
+
 void Attempts(Page& p) {
   int64_t id = 0;
   if (!Id(p, &id)) return;
@@ -236,6 +262,7 @@ void AddSettingsPages(std::vector<PageRoute>* r) {
   r->push_back({"POST", "/settings/webhooks/{id}/rotate", Who::kAccountUser, RotateHook});
   r->push_back({"POST", "/settings/webhooks/{id}/toggle", Who::kAccountUser, ToggleHook});
   r->push_back({"POST", "/settings/webhooks/{id}/delete", Who::kAccountUser, DeleteHook});
+  r->push_back({"POST", "/settings/inboxes/{id}/remove", Who::kAccountUser, RemoveInbox});
 }
 
 }  // namespace rebound::web
