@@ -63,13 +63,13 @@ struct WebhookOptions {
 struct InboxOptions {
   std::string ca_file;  // trusted CAs for IMAP, submission and token endpoints; empty: the system's
   int timeout_seconds = 30;
-  int64_t idle_renew_seconds = 25 * 60;  // IDLE is restarted before servers drop it (RFC 2177: 29 min)
-  int64_t poll_seconds = 60;             // servers without IDLE, and the Junk folder, are looked at this often
-  int64_t lease_seconds = 60;            // another node takes a dead node's inboxes after this
-  int64_t retry_max_seconds = 300;       // reconnects back off up to this
-  int64_t auth_retry_seconds = 900;      // an inbox whose login was refused is tried again this often
-  std::string node;                      // this node's name in the leases; empty: host and pid
-  size_t max_inboxes = 5000;             // watched by this node at most
+  int64_t idle_renew_seconds = int64_t{25} * 60;  // IDLE is restarted before servers drop it (RFC 2177: 29 min)
+  int64_t poll_seconds = 60;                      // servers without IDLE, and the Junk folder, are looked at this often
+  int64_t lease_seconds = 60;                     // another node takes a dead node's inboxes after this
+  int64_t retry_max_seconds = 300;                // reconnects back off up to this
+  int64_t auth_retry_seconds = 900;               // an inbox whose login was refused is tried again this often
+  std::string node;                               // this node's name in the leases; empty: host and pid
+  size_t max_inboxes = 5000;                      // watched by this node at most
 };
 
 struct AppOptions {

@@ -181,7 +181,7 @@ bool SyncFolder(App* app, inbox::ImapClient* imap, const store::Inbox& inbox, co
   }
   uint32_t last = found && folder.uidvalidity == status.uidvalidity ? static_cast<uint32_t>(folder.last_uid) : 0;
   bool ok = true;
-  if (!imap->Fetch(uids, [&](uint32_t uid, std::string raw) {
+  if (!imap->Fetch(uids, [&](uint32_t uid, const std::string& raw) {
         if (!ok) return;
         InboxRecord record;
         Status st = app->RecordInboxMessage(inbox, raw, &record);
@@ -289,32 +289,24 @@ void InboxWatchers::Watch(Watcher* w) {
       const bool idle = imap.HasIdle();
       int64_t junk_due = app_->Now() + options_->poll_seconds;
       while (ok && !w->stop) {
-        bool arrived = false;
         if (idle) {
-          if (!imap.IdleStart()) {
-            ok = false;
-            break;
-          }
+          if (!imap.IdleStart()) break;
           const int64_t until_junk = std::max<int64_t>(1, junk_due - app_->Now());
-          arrived = imap.pending() || WaitFor(w->wake, imap.fd(),
-                                              junk.empty() ? options_->idle_renew_seconds
-                                                           : std::min(options_->idle_renew_seconds, until_junk));
-          if (!imap.IdleDone()) {
-            ok = false;
-            break;
+          if (!imap.pending()) {
+            WaitFor(w->wake, imap.fd(),
+                    junk.empty() ? options_->idle_renew_seconds : std::min(options_->idle_renew_seconds, until_junk));
           }
+          if (!imap.IdleDone()) break;
         } else {
           WaitFor(w->wake, -1, options_->poll_seconds);
           if (w->stop) break;
           ok = imap.Noop();
-          arrived = true;
         }
         if (w->stop) break;
         // What IDLE said (or a poll) is read by UID, not by sequence
         // number: the folder's own state is the truth.
         inbox::FolderStatus status;
         ok = ok && imap.Examine("INBOX", &status) && SyncFolder(app_, &imap, inbox, "inbox", "INBOX", status, &error);
-        (void)arrived;
         if (ok && !junk.empty() && app_->Now() >= junk_due) {
           inbox::FolderStatus junk_status;
           ok = imap.Status(junk, &junk_status);

@@ -166,7 +166,7 @@ bool ImapClient::Connect() {
 
 bool ImapClient::Login(const std::string& user, const std::string& password) {
   int r = mailimap_login(s_->imap, user.c_str(), password.c_str());
-  if (r != MAILIMAP_NO_ERROR) return Fail(r == MAILIMAP_ERROR_LOGIN ? r : r, "login refused");
+  if (r != MAILIMAP_NO_ERROR) return Fail(r, "login refused");
   // Servers may announce more after login.
   mailimap_capability_data* caps = nullptr;
   if (mailimap_capability(s_->imap, &caps) == MAILIMAP_NO_ERROR) mailimap_capability_data_free(caps);
@@ -287,7 +287,7 @@ bool ImapClient::UidsSince(int64_t since, std::vector<uint32_t>* out) {
 }
 
 bool ImapClient::Fetch(const std::vector<uint32_t>& uids,
-                       const std::function<void(uint32_t uid, std::string raw)>& each) {
+                       const std::function<void(uint32_t uid, const std::string& raw)>& each) {
   // A few at a time: a mailbox's messages may be large.
   constexpr size_t kBatch = 20;
   for (size_t start = 0; start < uids.size(); start += kBatch) {
@@ -326,7 +326,7 @@ bool ImapClient::Fetch(const std::vector<uint32_t>& uids,
     }
     mailimap_fetch_list_free(result);
     std::sort(got.begin(), got.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto& [uid, raw] : got) each(uid, std::move(raw));
+    for (const auto& [uid, raw] : got) each(uid, raw);
   }
   return true;
 }

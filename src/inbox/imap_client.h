@@ -62,7 +62,7 @@ class ImapClient {
   // `since` (seconds since the epoch), ascending.
   bool UidsSince(int64_t since, std::vector<uint32_t>* out);
   // The whole message of each UID, in order, without setting \Seen.
-  bool Fetch(const std::vector<uint32_t>& uids, const std::function<void(uint32_t uid, std::string raw)>& each);
+  bool Fetch(const std::vector<uint32_t>& uids, const std::function<void(uint32_t uid, const std::string& raw)>& each);
 
   // IDLE (RFC 2177): start, wait on fd() until it is readable (or
   // pending() is true), then IdleDone() and read what came.

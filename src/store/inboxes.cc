@@ -41,14 +41,14 @@ Inbox ReadInbox(const Row& r) {
 
 Value BlobOrNull(const std::string& s) { return s.empty() ? Value(nullptr) : Value(Blob{s}); }
 
-bool FindSendWhere(Store& store, const std::string& where, std::vector<Value> params, Send* out, bool* found,
+bool FindSendWhere(Store& store, const std::string& where, const std::vector<Value>& params, Send* out, bool* found,
                    std::string* error) {
   Rows rows;
   if (!store.db().Exec("SELECT " + std::string(kSendColumns) +
                            " FROM sends s JOIN contacts c ON c.id = s.contact_id JOIN emails e ON e.id = s.email_id "
                            "WHERE e.kind = 'one_to_one' AND " +
                            where,
-                       std::move(params), &rows, error)) {
+                       params, &rows, error)) {
     return false;
   }
   *found = !rows.empty();

@@ -103,8 +103,8 @@ bool ListRecipients(Store& store, int64_t email_id, const std::vector<std::strin
 // suppressions and their removal.
 struct TimelineEntry {
   int64_t at = 0;
-  std::string kind;  // bounce, complaint, delivery_notice, auto_reply, delivered, one_to_one_sent, unbounce,
-                     // suppressed, suppression_removed
+  std::string kind;   // bounce, complaint, delivery_notice, auto_reply, delivered, one_to_one_sent, unbounce,
+                      // suppressed, suppression_removed
   BounceEvent event;  // for the kinds that come from a bounce event
   int64_t send_id = 0;
   int64_t email_id = 0;

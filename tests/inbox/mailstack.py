@@ -14,12 +14,29 @@ MailStack starts, inside a work folder and on free 127.0.0.1 ports:
 
 Nothing of the host's own Dovecot or Postfix is used: no system service, no
 configuration under /etc. It runs as root (as CI does); the mail is owned by
-the `dovecot` user.
+the `dovecot` user. Starting takes a few tenths of a second.
 
     with MailStack(tmpdir) as stack:
         stack.deliver_lmtp("alice", b"Subject: hi\\r\\n\\r\\nbody\\r\\n")
         imap = imaplib.IMAP4_SSL(stack.imap_host, stack.imaps_port,
                                  ssl_context=ssl.create_default_context(cafile=stack.ca_file))
+
+MailStack(workdir, users=["alice", "bob"], passwords=None, strict_tls=False, debug=False)
+  start(), stop(), or `with`; restart_dovecot() (same ports, mail kept)
+  addresses: imap_host, imap_port (STARTTLS), imaps_port, lmtp_port,
+    smtp_host, submission_port (STARTTLS), submissions_port (implicit TLS), token_url,
+    introspect_url, ca_file, domain ("localhost": users are user@localhost)
+  users: password(user) (default "pw-<user>")
+  tokens: client_id, client_secret (None: not checked), expires_in,
+    rotate_refresh_tokens, add_refresh_token(user) -> r,
+    revoke_refresh_token(r), expire_access_tokens(), issue_access_token(user),
+    refresh_count, token_log
+  mail: deliver_lmtp(user, raw, mailbox=None), flags(user, mailbox),
+    uidvalidity(user, mailbox), change_uidvalidity(user, mailbox),
+    doveadm(*args), imap_logins()
+  sink: sunk_messages(), sunk() (with envelopes), wait_sunk(n, timeout)
+  debugging: dovecot_log(), postfix_log(), processes(); the servers' files
+    are under workdir (dovecot/, postfix/, sink/, mail/, tls/)
 """
 import atexit
 import base64
@@ -28,6 +45,7 @@ import http.server
 import json
 import os
 import pwd
+import random
 import re
 import resource
 import secrets
@@ -48,12 +66,43 @@ STRICT_HOST = "127.0.0.2"  # see strict_tls
 DOMAIN = "localhost"
 
 
+def _ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port():
+    """A free port below the ephemeral range: there, no outgoing connection
+    (the engine makes hundreds) can take it between now and the server's
+    bind. Other stacks choose at random too; start() retries a clash."""
+    low = _ephemeral_low()
+    for _ in range(100):
+        port = random.randrange(10000, low) if low > 11000 else 0
+        s = socket.socket()
+        try:
+            s.bind((HOST, port))
+            if port and not _bindable(STRICT_HOST, port):
+                continue
+            return s.getsockname()[1]
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise RuntimeError("no free port")
+
+
+def _bindable(host, port):
     s = socket.socket()
-    s.bind((HOST, 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    try:
+        s.bind((host, port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
 
 
 def wait_port(port, timeout, what, log=None, host=HOST):
@@ -125,7 +174,7 @@ def wait_gone(pids, timeout):
 @dataclass
 class AccessToken:
     user: str
-    refresh_token: str
+    grant: int  # the add_refresh_token it comes from (0: issue_access_token)
     expires_at: float
     active: bool = True
 
@@ -343,8 +392,10 @@ SUBMISSION = ("-o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes "
               "-o smtpd_client_restrictions=permit_sasl_authenticated,reject")
 
 POSTFIX_MASTER = """\
-{host}:{submission_port} inet n - n - - smtpd -o syslog_name=postfix/submission -o smtpd_tls_security_level=encrypt {sub}
-{host}:{submissions_port} inet n - n - - smtpd -o syslog_name=postfix/submissions -o smtpd_tls_wrappermode=yes {sub}
+{smtp_host}:{submission_port} inet n - n - - smtpd
+  -o syslog_name=postfix/submission -o smtpd_tls_security_level=encrypt {sub}
+{smtp_host}:{submissions_port} inet n - n - - smtpd
+  -o syslog_name=postfix/submissions -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt {sub}
 pickup unix n - n 60 1 pickup
 cleanup unix n - n - 0 cleanup
 qmgr unix n - n 300 1 qmgr
@@ -387,10 +438,11 @@ class Sunk:
 # ---- the stack -----------------------------------------------------------------------------
 
 class MailStack:
-    """See the module's doc. strict_tls: IMAP listens on 127.0.0.2, where
-    Dovecot refuses LOGIN and AUTHENTICATE PLAIN before STARTTLS (it
-    announces LOGINDISABLED), as a real server does; by default it listens
-    on 127.0.0.1, where Dovecot allows them. debug: Dovecot's auth_debug."""
+    """See the module's doc. strict_tls: IMAP (and submission) listen on
+    127.0.0.2, where Dovecot refuses LOGIN and AUTHENTICATE PLAIN before
+    STARTTLS (it announces LOGINDISABLED), as a real server does; by default
+    they listen on 127.0.0.1, where Dovecot allows them. debug: Dovecot's
+    auth_debug."""
 
     def __init__(self, workdir, users=("alice", "bob"), passwords=None, strict_tls=False, debug=False):
         self.workdir = os.path.abspath(str(workdir))
@@ -399,37 +451,51 @@ class MailStack:
         self.debug = debug
         self.strict_tls = strict_tls
         self.imap_host = STRICT_HOST if strict_tls else HOST
+        self.smtp_host = self.imap_host  # the submission ports
         self.domain = DOMAIN
         self.client_id = "rebound-test"
         self.client_secret = None  # set it to require one at /token
-        self.expires_in = 3600
+        self.expires_in = 3600  # for the tokens issued from now on
+        # As Microsoft's provider does: each refresh also answers a new
+        # refresh token, and the one used stops working.
+        self.rotate_refresh_tokens = False
         self.refresh_count = 0
         self.token_log = []
         self._lock = threading.Lock()
-        self._refresh = {}  # refresh token -> user
+        self._refresh = {}  # refresh token -> (user, grant)
+        self._grants = 0
         self._access = {}  # access token -> AccessToken
         self._dovecot = None
         self._sink = None
         self._postfix_pid = None
         self._token_server = None
-        self._short_run = None
+        self._link_dir = None
         self.started = False
 
     # ---- tokens
 
     def add_refresh_token(self, user):
+        """A new grant for user (what the user's consent would give):
+        returns its refresh token."""
         r = "r-" + secrets.token_urlsafe(24)
         with self._lock:
-            self._refresh[r] = user
+            self._grants += 1
+            self._refresh[r] = (user, self._grants)
         return r
 
     def revoke_refresh_token(self, r):
-        """Revokes r and the access tokens issued with it (RFC 7009 says a
-        server SHOULD; the big providers do)."""
+        """Revokes r's grant: r, the refresh tokens rotated from it and the
+        access tokens issued with them (RFC 7009 says a server SHOULD end
+        those; the big providers do)."""
         with self._lock:
-            self._refresh.pop(r, None)
+            entry = self._refresh.pop(r, None)
+            if entry is None:
+                return
+            grant = entry[1]
+            for other in [k for k, v in self._refresh.items() if v[1] == grant]:
+                del self._refresh[other]
             for a in self._access.values():
-                if a.refresh_token == r:
+                if a.grant == grant:
                     a.active = False
 
     def expire_access_tokens(self):
@@ -440,12 +506,12 @@ class MailStack:
     def issue_access_token(self, user):
         """An access token for user without a refresh (for tests that do not
         care how it was obtained)."""
-        return self._issue(user, None)["access_token"]
-
-    def _issue(self, user, r):
-        a = "a-" + secrets.token_urlsafe(24)
         with self._lock:
-            self._access[a] = AccessToken(user, r, time.time() + self.expires_in)
+            return self._issue(user, 0)["access_token"]
+
+    def _issue(self, user, grant):
+        a = "a-" + secrets.token_urlsafe(24)
+        self._access[a] = AccessToken(user, grant, time.time() + self.expires_in)
         return {"access_token": a, "token_type": "Bearer", "expires_in": self.expires_in}
 
     def _token(self, form, auth):
@@ -462,12 +528,16 @@ class MailStack:
         if form.get("grant_type") != "refresh_token":
             return 400, {"error": "unsupported_grant_type"}
         with self._lock:
-            user = self._refresh.get(form.get("refresh_token"))
-        if user is None:
-            return 400, {"error": "invalid_grant"}
-        with self._lock:
+            entry = self._refresh.get(form.get("refresh_token"))
+            if entry is None:
+                return 400, {"error": "invalid_grant"}
             self.refresh_count += 1
-        return 200, self._issue(user, form["refresh_token"])
+            answer = self._issue(*entry)
+            if self.rotate_refresh_tokens:
+                del self._refresh[form["refresh_token"]]
+                answer["refresh_token"] = "r-" + secrets.token_urlsafe(24)
+                self._refresh[answer["refresh_token"]] = entry
+            return 200, answer
 
     def _introspect(self, form):
         with self._lock:
@@ -493,11 +563,15 @@ class MailStack:
 
     def start(self):
         t0 = time.monotonic()
-        try:
-            self._start()
-        except BaseException:
-            self.stop()
-            raise
+        for attempt in range(3):
+            try:
+                self._start()
+                break
+            except BaseException as e:
+                self.stop()
+                # Another program took one of the chosen ports meanwhile.
+                if attempt == 2 or "in use" not in str(e):
+                    raise
         self.start_seconds = time.monotonic() - t0
         self.started = True
         # A stack started without `with` and never stopped would outlive
@@ -518,6 +592,19 @@ class MailStack:
             if not mode & stat.S_IXOTH:
                 os.chmod(parent, stat.S_IMODE(mode) | stat.S_IXOTH)
             parent = os.path.dirname(parent)
+        # UNIX socket paths are at most 107 bytes, and both servers make
+        # theirs in the folders given them (Dovecot's longest name some 25
+        # bytes more, Postfix's queue/public/postlog): a deep work folder is
+        # reached through a short link in /tmp. Not for Dovecot's base_dir:
+        # its processes find it again through getcwd(), the link resolved.
+        self.root = w
+        self._run_dir = os.path.join(w, "dovecot", "run")
+        if len(os.path.realpath(w)) > 56:
+            self._link_dir = tempfile.mkdtemp(prefix="mailstack-")
+            os.chmod(self._link_dir, 0o755)
+            self.root = os.path.join(self._link_dir, "w")
+            os.symlink(w, self.root)
+            self._run_dir = os.path.join(self._link_dir, "dovecot-run")
         # 600 users with TLS are some thousands of descriptors in Dovecot's
         # log and login processes; the soft limit is often 1024.
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -548,9 +635,9 @@ class MailStack:
                 part()
             except Exception as e:  # noqa: BLE001 - the other parts must stop too
                 errors.append(e)
-        if self._short_run:
-            shutil.rmtree(self._short_run, ignore_errors=True)
-            self._short_run = None
+        if self._link_dir:
+            shutil.rmtree(self._link_dir, ignore_errors=True)  # the link, not the folder it points to
+            self._link_dir = None
         self.started = False
         atexit.unregister(self.stop)
         if errors:
@@ -578,9 +665,9 @@ class MailStack:
         it; clients trust ca_file. (A CA apart from the server certificate,
         because strict verifiers refuse a CA certificate as a server's.)
         EC keys: made in milliseconds."""
-        d = os.path.join(self.workdir, "tls")
+        d = os.path.join(self.root, "tls")
         os.makedirs(d, exist_ok=True)
-        self.ca_file = os.path.join(d, "ca.pem")
+        self.ca_file = os.path.join(self.workdir, "tls", "ca.pem")
 
         def ssl(*args):
             subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=d)
@@ -598,17 +685,13 @@ class MailStack:
     # ---- Dovecot
 
     def _write_dovecot(self):
-        d = self.dovecot_dir = os.path.join(self.workdir, "dovecot")
+        # The servers are given paths under root; what the stack reads
+        # (logs, the sink) it reads under workdir, also after a stop.
+        d = os.path.join(self.root, "dovecot")
+        self.dovecot_dir = os.path.join(self.workdir, "dovecot")
         os.makedirs(os.path.join(d, "state"), exist_ok=True)
-        run = os.path.join(d, "run")
-        # UNIX socket paths are at most 107 bytes; Dovecot's longest name in
-        # base_dir is some 30. A deep work folder gets a short one in /tmp.
-        if len(run) > 70:
-            self._short_run = tempfile.mkdtemp(prefix="mailstack-")
-            os.chmod(self._short_run, 0o755)
-            run = self._short_run
-        self.dovecot_run = run
-        mail = os.path.join(self.workdir, "mail")
+        run = self._run_dir
+        mail = os.path.join(self.root, "mail")
         os.makedirs(mail, exist_ok=True)
         dv = pwd.getpwnam("dovecot")
         os.chown(mail, dv.pw_uid, dv.pw_gid)
@@ -617,11 +700,11 @@ class MailStack:
                 f.write(f"{u}:{{PLAIN}}{self.passwords[u]}:{dv.pw_uid}:{dv.pw_gid}::{mail}/{u}::\n")
         with open(os.path.join(d, "oauth2.conf.ext"), "w") as f:
             f.write(OAUTH2_CONF.format(url=self.introspect_url))
-        self.dovecot_conf = os.path.join(d, "dovecot.conf")
+        self.dovecot_conf = os.path.join(self.dovecot_dir, "dovecot.conf")
         with open(self.dovecot_conf, "w") as f:
             f.write(DOVECOT_CONF.format(
                 d=d, run=run, host=HOST, imap_host=self.imap_host, domain=DOMAIN,
-                tls=os.path.join(self.workdir, "tls"),
+                tls=os.path.join(self.root, "tls"),
                 imap_port=self.imap_port, imaps_port=self.imaps_port, lmtp_port=self.lmtp_port,
                 auth_port=self.auth_port, debug="yes" if self.debug else "no"))
 
@@ -681,9 +764,10 @@ class MailStack:
             pass
         return out
 
-    def dovecot_log(self):
-        return tail(os.path.join(self.dovecot_dir, "dovecot.log")) + tail(
-            os.path.join(self.dovecot_dir, "dovecot.out"))
+    def dovecot_log(self, n=4000):
+        """The last n bytes of Dovecot's log (and of its own output)."""
+        return tail(os.path.join(self.dovecot_dir, "dovecot.log"), n) + tail(
+            os.path.join(self.dovecot_dir, "dovecot.out"), n)
 
     # ---- smtp-sink and Postfix
 
@@ -691,14 +775,14 @@ class MailStack:
         self.sink_dir = os.path.join(self.workdir, "sink")
         os.makedirs(self.sink_dir, exist_ok=True)
         shutil.chown(self.sink_dir, "postfix")
-        log = open(os.path.join(self.workdir, "smtp-sink.out"), "ab")
+        log = open(os.path.join(self.root, "smtp-sink.out"), "ab")
         # -u: smtp-sink refuses to run as root; -d: one file per transaction.
         self._sink = subprocess.Popen(["smtp-sink", "-u", "postfix", "-h", "sink.localhost", "-d",
                                        os.path.join(self.sink_dir, "%Y%m%d%H%M%S."),
                                        f"{HOST}:{self.sink_port}", "128"],
                                       stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
-        wait_port(self.sink_port, 10, "smtp-sink", lambda: tail(os.path.join(self.workdir, "smtp-sink.out")))
+        wait_port(self.sink_port, 10, "smtp-sink", lambda: tail(os.path.join(self.root, "smtp-sink.out")))
 
     def _stop_sink(self):
         p, self._sink = self._sink, None
@@ -711,13 +795,14 @@ class MailStack:
                 p.wait()
 
     def _start_postfix(self):
-        d = self.postfix_dir = os.path.join(self.workdir, "postfix")
+        d = os.path.join(self.root, "postfix")
+        self.postfix_dir = os.path.join(self.workdir, "postfix")
         for sub in ("conf", "queue", "data"):
             os.makedirs(os.path.join(d, sub), exist_ok=True)
         shutil.chown(os.path.join(d, "data"), "postfix")
         self._make_postfix_queue(os.path.join(d, "queue"))
         conf = os.path.join(d, "conf")
-        fields = dict(d=d, host=HOST, domain=DOMAIN, tls=os.path.join(self.workdir, "tls"),
+        fields = dict(d=d, host=HOST, smtp_host=self.smtp_host, domain=DOMAIN, tls=os.path.join(self.root, "tls"),
                       sink_port=self.sink_port, auth_port=self.auth_port, submission_port=self.submission_port,
                       submissions_port=self.submissions_port, sub=SUBMISSION)
         with open(os.path.join(conf, "main.cf"), "w") as f:
@@ -741,7 +826,7 @@ class MailStack:
             raise RuntimeError(f"postfix start: {tail(out)}{self.postfix_log()}")
         self._postfix_pid = self._read_postfix_pid()
         for port in (self.submission_port, self.submissions_port):
-            wait_port(port, 10, "Postfix", self.postfix_log)
+            wait_port(port, 10, "Postfix", self.postfix_log, self.smtp_host)
 
     @staticmethod
     def _make_postfix_queue(q):
@@ -782,8 +867,8 @@ class MailStack:
                        stdin=subprocess.DEVNULL)
         wait_gone(procs, 10)
 
-    def postfix_log(self):
-        return tail(os.path.join(self.postfix_dir, "maillog"))
+    def postfix_log(self, n=4000):
+        return tail(os.path.join(self.postfix_dir, "maillog"), n)
 
     def sunk(self):
         """The transactions that reached the smtp-sink, oldest first; only
@@ -792,6 +877,7 @@ class MailStack:
             names = os.listdir(self.sink_dir)
         except OSError:
             return []
+        sink_dir = os.path.realpath(self.sink_dir)  # as /proc shows it
         open_files = set()
         if self._sink is not None:
             fd_dir = f"/proc/{self._sink.pid}/fd"
@@ -806,7 +892,7 @@ class MailStack:
         out = []
         for name in names:
             path = os.path.join(self.sink_dir, name)
-            if path in open_files or not os.path.isfile(path):
+            if os.path.join(sink_dir, name) in open_files or not os.path.isfile(path):
                 continue
             with open(path, "rb") as f:
                 raw = f.read()
@@ -850,7 +936,7 @@ class MailStack:
 
     def flags(self, user, mailbox="INBOX"):
         """{uid: set of flags} of every message in the mailbox, read with
-        doveadm (which changes nothing, not even \\Recent for IMAP clients)."""
+        doveadm fetch, which sets no flag."""
         out = self.doveadm("-f", "tab", "fetch", "-u", user, "uid flags", "mailbox", mailbox, "ALL")
         result = {}
         for line in out.splitlines()[1:]:
@@ -865,7 +951,10 @@ class MailStack:
         return int(out.splitlines()[1].split("\t")[-1])
 
     def change_uidvalidity(self, user, mailbox="INBOX"):
-        """Gives the mailbox a new UIDVALIDITY, its messages kept; returns it."""
+        """Gives the mailbox a new UIDVALIDITY, its messages kept (with their
+        UIDs and flags); returns it. A session that has the mailbox selected
+        is disconnected by Dovecot at its next command ("IMAP session state
+        is inconsistent, please relogin"), as after a real reset."""
         new = max(self.uidvalidity(user, mailbox) + 1, int(time.time()))
         self.doveadm("mailbox", "update", "-u", user, "--uid-validity", str(new), mailbox)
         return new
