@@ -219,6 +219,10 @@ timeout_seconds = 10
                   ("ann@customer.example", "HARD", "MAILBOX_FULL", "in_reply_to")}
         got = {(r[0], r[1], r[2] or None, r[4]) for r in rows}
         check(got == expect and len(rows) == 5, f"exactly the bounces of our email, each matched: {rows}")
+        from_alices_inbox = [r for r in rows if r[4] != "smtp_reply" and r[0] != "ann@customer.example"]
+        check(sorted((r[1], r[4]) for r in from_alices_inbox) ==
+              [("HARD", "in_reply_to"), ("HARD", "returned_message_id"), ("NONE", "in_reply_to")],
+              f"of the six messages delivered to alice: two bounces and an auto-reply, nothing else: {from_alices_inbox}")
         check(any(r[0] == "pat@customer.example" and r[3] == "vacation" for r in rows),
               "the out-of-office is recorded as an auto-reply")
         flags_now = {u: {mb: stack.flags(u, mb) for mb in ("INBOX", "Junk")} for u in ("alice", "bob")}
@@ -247,6 +251,14 @@ timeout_seconds = 10
               "the API lists the inboxes without credentials")
         status, _, _, _ = serve.request("GET", f"/v1/inboxes/{alice}")
         check(status == 401, "no key, no inbox")
+        serve.account("other")
+        other = serve.key("other")
+        for method, path, body in (("GET", f"/v1/inboxes/{alice}", None), ("DELETE", f"/v1/inboxes/{alice}", None),
+                                   ("POST", f"/v1/inboxes/{alice}/send", {"to": "x@customer.example"})):
+            status, _, _, j = serve.request(method, path, other, body)
+            check(status == 404, f"another account's key: {method} {path} is 404 like a missing one ({status})")
+        status, _, _, j = serve.request("GET", "/v1/inboxes", other)
+        check(status == 200 and j["data"] == [], "another account lists no inbox")
 
         def count():
             return len(one_to_one())

@@ -181,6 +181,9 @@ async function text(page, selector) {
     await page.goto(base + "/settings");
     await axe(page, "the settings");
     await shot(page, "en-settings");
+    const settingsHtml = await page.content();
+    check(settingsHtml.includes("ann.sales@acme.example") && !settingsHtml.includes("not-shown"),
+      "the connected inbox is listed with its state, never its password");
     await page.fill("#key-name", "reporting");
     await Promise.all([page.waitForLoadState("load"), page.click("form[action='/settings/keys'] button")]);
     const key = await text(page, "[data-secret]");

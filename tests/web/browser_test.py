@@ -105,6 +105,11 @@ routes = [ {{ domain = "test.example", host = "127.0.0.1:{mx_port}" }} ]
     # A bounce event of acme's, for the isolation checks.
     st, _, _, j = req("GET", "/v1/bounces?type=HARD&limit=1", A)
     acme_bounce = j["data"][0]["id"]
+    # A connected inbox whose server cannot be reached: shown with its state.
+    st, _, _, j = req("POST", "/v1/inboxes", A, {
+        "user_email": "ann@acme.example", "address": "ann.sales@acme.example", "imap_host": "127.0.0.1",
+        "imap_port": 1, "smtp_host": "127.0.0.1", "smtp_port": 1, "password": "not-shown", "verify": False})
+    check(st == 201 and "not-shown" not in json.dumps(j), f"inbox connected without a login: {st} {j}")
     st, _, _, counts = req("GET", f"/v1/emails/{email_id}", A)
     st, _, csv_body, _ = req("GET", "/v1/suppressions", A, headers={"Accept": "text/csv"})
 
