@@ -419,8 +419,10 @@ class App {
   Status RecordInboxMessage(const store::Inbox& inbox, std::string_view raw, InboxRecord* out);
   // The secret to log in with: the password, or an OAuth access token
   // (refreshed when `refresh` or when the one kept is about to expire).
-  // kUnauthorized when the provider refused the refresh token.
-  Status InboxLogin(const store::Inbox& inbox, bool refresh, std::string* secret);
+  // kUnauthorized when the provider refused the refresh token. A refresh
+  // token the provider rotated is kept (in the store; for an inbox not
+  // stored yet, sealed in *rotated).
+  Status InboxLogin(const store::Inbox& inbox, bool refresh, std::string* secret, std::string* rotated = nullptr);
 
   // --- Idempotency of POSTs: `principal` names whose key it is.
   Status ClaimIdempotency(const std::string& principal, const std::string& key, const std::string& request_hash,
@@ -481,6 +483,7 @@ class App {
   std::unique_ptr<WebhookDeliverer> deliverer_;
   std::unique_ptr<InboxWatchers> watchers_;
   std::mutex tokens_mu_;
+  std::mutex refresh_mu_;  // one refresh at a time: a rotated refresh token is used once
   std::unordered_map<int64_t, std::pair<std::string, int64_t>> tokens_;  // inbox id -> access token, expiry
 
   std::mutex worker_mu_;

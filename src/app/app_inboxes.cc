@@ -117,7 +117,9 @@ Status App::ConnectInbox(int64_t account_id, const InboxInput& in, store::Inbox*
                          true,        options_.inboxes.timeout_seconds};
     inbox::ImapClient imap(o);
     std::string login;
-    Status st = InboxLogin(i, true, &login);
+    std::string rotated;
+    Status st = InboxLogin(i, true, &login, &rotated);
+    if (!rotated.empty()) i.secret = rotated;
     if (!st.ok()) return st.code() == Code::kUnauthorized ? Status::BadRequest(st.message()) : st;
     if (!imap.Connect()) return Status::BadRequest("cannot reach " + i.imap_host + ": " + imap.error());
     const bool ok = i.auth == "oauth2" ? imap.LoginOauth2(i.username, login) : imap.Login(i.username, login);
@@ -196,24 +198,37 @@ Status App::RemoveInbox(int64_t account_id, int64_t id) {
   return Status::Ok();
 }
 
-Status App::InboxLogin(const store::Inbox& inbox, bool refresh, std::string* secret) {
+Status App::InboxLogin(const store::Inbox& inbox, bool refresh, std::string* secret, std::string* rotated) {
   std::string plain;
-  if (!Unseal(options_.secrets_key, inbox.secret, &plain)) {
-    return Status::Internal("the inbox's credentials cannot be opened with this secrets key");
-  }
   if (inbox.auth != "oauth2") {
+    if (!Unseal(options_.secrets_key, inbox.secret, &plain)) {
+      return Status::Internal("the inbox's credentials cannot be opened with this secrets key");
+    }
     *secret = std::move(plain);
     return Status::Ok();
   }
   const int64_t now = Now();
-  if (!refresh && inbox.id != 0) {
+  auto cached = [&]() {
     std::lock_guard<std::mutex> lock(tokens_mu_);
     auto it = tokens_.find(inbox.id);
     // A minute's margin: a token must not expire between here and LOGIN.
-    if (it != tokens_.end() && (it->second.second == 0 || it->second.second > now + 60)) {
-      *secret = it->second.first;
-      return Status::Ok();
-    }
+    if (it == tokens_.end() || (it->second.second != 0 && it->second.second <= now + 60)) return false;
+    *secret = it->second.first;
+    return true;
+  };
+  if (!refresh && inbox.id != 0 && cached()) return Status::Ok();
+  std::lock_guard<std::mutex> one_at_a_time(refresh_mu_);
+  // The refresh token as stored now: another thread may have rotated it.
+  std::string sealed = inbox.secret;
+  if (inbox.id != 0) {
+    StorePool::Lease s;
+    Status st = Lease(&s);
+    if (!st.ok()) return st;
+    std::string error;
+    if (!store::InboxSecret(*s, inbox.id, &sealed, &error)) return Status::NotFound(error);
+  }
+  if (!Unseal(options_.secrets_key, sealed, &plain)) {
+    return Status::Internal("the inbox's credentials cannot be opened with this secrets key");
   }
   inbox::OauthClient client;
   client.token_url = inbox.token_url;
@@ -226,8 +241,21 @@ Status App::InboxLogin(const store::Inbox& inbox, bool refresh, std::string* sec
   inbox::AccessToken token;
   std::string error;
   inbox::RefreshError r = inbox::RefreshAccessToken(client, plain, now, &token, &error);
+  plain.assign(plain.size(), '\0');
   if (r == inbox::RefreshError::kRevoked) return Status::Unauthorized(error);
   if (r != inbox::RefreshError::kNone) return Status::Unavailable(error);
+  if (!token.refresh_token.empty()) {
+    const std::string resealed = Seal(options_.secrets_key, token.refresh_token);
+    token.refresh_token.assign(token.refresh_token.size(), '\0');
+    if (inbox.id == 0) {
+      if (rotated != nullptr) *rotated = resealed;
+    } else {
+      StorePool::Lease s;
+      Status st = Lease(&s);
+      if (!st.ok()) return st;
+      if (!store::UpdateInboxSecret(*s, inbox.id, resealed, &error)) return StoreError("keep a refresh token", error);
+    }
+  }
   if (inbox.id != 0) {
     std::lock_guard<std::mutex> lock(tokens_mu_);
     tokens_[inbox.id] = {token.token, token.expires_at};

@@ -66,6 +66,10 @@ RefreshError RefreshAccessToken(const OauthClient& client, const std::string& re
   }
   out->token = j["access_token"].get<std::string>();
   out->expires_at = 0;
+  out->refresh_token.clear();
+  if (j.contains("refresh_token") && j["refresh_token"].is_string()) {
+    out->refresh_token = j["refresh_token"].get<std::string>();
+  }
   if (j.contains("expires_in") && j["expires_in"].is_number_integer()) {
     out->expires_at = now + j["expires_in"].get<int64_t>();
   }

@@ -19,6 +19,9 @@ struct OauthClient {
 struct AccessToken {
   std::string token;
   int64_t expires_at = 0;  // seconds since the epoch; 0: unknown
+  // A new refresh token, when the provider rotates them (Microsoft may):
+  // the old one may stop working, so the new one must be kept.
+  std::string refresh_token;
 };
 
 enum class RefreshError { kNone, kRevoked, kUnavailable };

@@ -129,6 +129,24 @@ bool RemoveInbox(Store& store, int64_t account_id, int64_t id, bool* found, std:
   return true;
 }
 
+bool UpdateInboxSecret(Store& store, int64_t id, const std::string& sealed, std::string* error) {
+  return store.db().Exec("UPDATE inboxes SET secret = ? WHERE id = ? AND state <> 'removed'", {Blob{sealed}, id},
+                         nullptr, error);
+}
+
+bool InboxSecret(Store& store, int64_t id, std::string* sealed, std::string* error) {
+  Rows rows;
+  if (!store.db().Exec("SELECT secret FROM inboxes WHERE id = ? AND state <> 'removed'", {id}, &rows, error)) {
+    return false;
+  }
+  if (rows.empty()) {
+    *error = "the inbox was removed";
+    return false;
+  }
+  *sealed = AsText(rows[0][0]);
+  return true;
+}
+
 bool SetInboxState(Store& store, int64_t id, const std::string& state, const std::string& last_error, int64_t now,
                    std::string* error) {
   // A removed inbox stays removed, whatever a watcher still finishing says.

@@ -58,6 +58,9 @@ bool ListInboxes(Store& store, int64_t account_id, std::vector<Inbox>* out, std:
 // Marks it removed and forgets its credentials; its sends and bounces stay
 // on the timelines.
 bool RemoveInbox(Store& store, int64_t account_id, int64_t id, bool* found, std::string* error);
+// A rotated OAuth refresh token (sealed), and the one kept now.
+bool UpdateInboxSecret(Store& store, int64_t id, const std::string& sealed, std::string* error);
+bool InboxSecret(Store& store, int64_t id, std::string* sealed, std::string* error);
 bool SetInboxState(Store& store, int64_t id, const std::string& state, const std::string& last_error, int64_t now,
                    std::string* error);
 
