@@ -459,22 +459,12 @@ Status App::RecordInboxMessage(const store::Inbox& inbox, std::string_view raw, 
     out->why = d.why;
     return Status::Ok();
   }
-  const classify::Verdict& v = verdicts[d.verdict];
-  std::vector<std::string> evidence = v.evidence;
-  evidence.push_back(d.evidence);
-  policy::Incoming in;
+  classify::Verdict v = verdicts[d.verdict];
+  v.evidence.push_back(d.evidence);
+  policy::Incoming in = IncomingOf(v);
   in.account_id = inbox.account_id;
   in.send_id = d.send.id;
   in.address = d.send.address;  // the one it was sent to, whatever the notice rewrote
-  in.type = v.type;
-  in.reason = v.reason;
-  in.cause = v.cause;
-  in.status = v.finding.status;
-  in.reply_code = v.finding.reply_code;
-  in.diagnostic = v.finding.diagnostic;
-  in.format = std::string(v.format);
-  in.remote_mta = v.finding.remote_mta;
-  in.evidence = EvidenceJson(evidence);
   in.raw = std::string(raw);
   in.fingerprint_salt = "inbox " + std::to_string(inbox.id);
   in.one_to_one = true;

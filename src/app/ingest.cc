@@ -18,6 +18,22 @@ bool LookUpSend(store::Store& lookup, int64_t id, int64_t account_id, store::Sen
 
 }  // namespace
 
+policy::Incoming IncomingOf(const classify::Verdict& v) {
+  policy::Incoming in;
+  in.address = v.finding.recipient;
+  in.type = v.type;
+  in.reason = v.reason;
+  in.cause = v.cause;
+  in.status = v.finding.status;
+  in.reply_code = v.finding.reply_code;
+  in.diagnostic = v.finding.diagnostic;
+  in.format = std::string(v.format);
+  in.evidence = nlohmann::json(v.evidence).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  in.feedback_type = v.finding.feedback_type;
+  in.remote_mta = v.finding.remote_mta;
+  return in;
+}
+
 bool Prepare(store::Store& lookup, const classify::Classifier& classifier, std::string_view raw, const Source& source,
              message::Message* message, std::vector<Record>* out, std::string* error) {
   message->Parse(raw, classifier.options().limits);
@@ -35,20 +51,10 @@ bool Prepare(store::Store& lookup, const classify::Classifier& classifier, std::
   for (size_t i = 0; i < verdicts.size(); ++i) {
     const classify::Verdict& v = verdicts[i];
     Record rec;
+    rec.incoming = IncomingOf(v);
     policy::Incoming& in = rec.incoming;
-    in.address = v.finding.recipient;
-    in.type = v.type;
-    in.reason = v.reason;
-    in.cause = v.cause;
-    in.status = v.finding.status;
-    in.reply_code = v.finding.reply_code;
-    in.diagnostic = v.finding.diagnostic;
-    in.format = std::string(v.format);
-    in.evidence = nlohmann::json(v.evidence).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    in.feedback_type = v.finding.feedback_type;
     in.raw = std::string(raw);
     in.fingerprint_salt = std::to_string(i);
-    in.remote_mta = v.finding.remote_mta;
     rec.action = v.finding.action;
     rec.original_message_id = v.original_message_id;
     if (!v.error.empty()) {

@@ -44,6 +44,11 @@ struct Record {
   std::string error;  // set: not applied, for this reason
 };
 
+// What a record takes from its verdict: recipient, type, reason, cause,
+// codes, diagnostic, format, evidence; the caller adds account, send and
+// the raw message.
+policy::Incoming IncomingOf(const classify::Verdict& v);
+
 // Classifies `raw` and correlates its records: the send the return path
 // names, else the send whose Message-ID the returned original carries, else
 // the send our X-Rebound-Send-Id header names, each only within the source's
