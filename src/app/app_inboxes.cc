@@ -2,8 +2,6 @@
 // its watcher finds (PRODUCT.md sections 4 and 5.3).
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
-
 #include "app/app.h"
 #include "app/inbox_watcher.h"
 #include "app/secrets.h"
@@ -31,19 +29,6 @@ std::string HeaderText(const std::string& text) {
   for (unsigned char c : text) ascii = ascii && c >= 0x20 && c < 0x7f;
   if (ascii) return text;
   return "=?UTF-8?B?" + Base64(text) + "?=";
-}
-
-std::string RfcDate(int64_t t) {
-  time_t tt = static_cast<time_t>(t);
-  tm g{};
-  gmtime_r(&tt, &g);
-  char buf[64];
-  strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S +0000", &g);
-  return buf;
-}
-
-std::string EvidenceJson(const std::vector<std::string>& evidence) {
-  return nlohmann::json(evidence).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -289,17 +274,12 @@ Status App::SendOneToOne(int64_t account_id, const OneToOneInput& input, OneToOn
       return StoreError("send one-to-one", error);
     }
   }
-  std::string m;
-  m += "From: <" + inbox.address + ">\r\n";
-  m += "To: <" + to + ">\r\n";
-  m += "Subject: " + HeaderText(input.subject) + "\r\n";
-  m += "Date: " + RfcDate(now) + "\r\n";
-  m += "Message-ID: <" + out->message_id + ">\r\n";
-  // Finds the send again when a bounce returns only the original's headers
-  // and its Message-ID was rewritten on the way.
-  m += "X-Rebound-Send-Id: " + std::to_string(out->send_id) + "\r\n";
-  m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
-  m += input.body;
+  store::Send tracked;
+  tracked.id = out->send_id;
+  tracked.address = to;
+  tracked.message_id = out->message_id;
+  const std::string m =
+      delivery::ComposeMessage("<" + inbox.address + ">", tracked, HeaderText(input.subject), input.body, now);
 
   delivery::SmtpClient::Options o;
   o.helo = options_.sender.helo;
@@ -386,27 +366,17 @@ Status App::SendOneToOne(int64_t account_id, const OneToOneInput& input, OneToOn
   // is not retried by us, so a temporary refusal is SOFT (resend later).
   classify::Verdict v = classifier_->ClassifyReply(out->reply);
   const bool final = decisive.code / 100 == 5;
-  policy::Incoming in;
+  using classify::BounceType;
+  v.evidence.push_back("matched: refused by the inbox's submission server at " +
+                       std::string(result.rcpt[0].code / 100 != 2 ? "RCPT" : "DATA"));
+  policy::Incoming in =
+      delivery::ReplyIncoming(v, out->reply,
+                              v.type == BounceType::kPending ? BounceType::kSoft
+                              : v.type == BounceType::kNone  ? (final ? BounceType::kHard : BounceType::kSoft)
+                                                             : v.type);
   in.account_id = account_id;
   in.send_id = out->send_id;
   in.address = to;
-  using classify::BounceType;
-  in.type = v.type == BounceType::kPending ? BounceType::kSoft
-            : v.type == BounceType::kNone  ? (final ? BounceType::kHard : BounceType::kSoft)
-                                           : v.type;
-  in.reason = v.reason;
-  if (in.reason == classify::Reason::kNone) {
-    in.reason = final ? classify::Reason::kOther : classify::Reason::kTemporaryTechnical;
-  }
-  in.cause = v.cause;
-  in.status = v.finding.status;
-  in.reply_code = v.finding.reply_code;
-  in.diagnostic = out->reply;
-  in.format = "smtp";
-  v.evidence.push_back("matched: refused by the inbox's submission server at " +
-                       std::string(result.rcpt[0].code / 100 != 2 ? "RCPT" : "DATA"));
-  in.evidence = EvidenceJson(v.evidence);
-  in.raw = out->reply;
   in.fingerprint_salt = "one-to-one send " + std::to_string(out->send_id);
   in.one_to_one = true;
   in.matched_by = "smtp_reply";

@@ -73,21 +73,43 @@ std::string RandomHex(size_t bytes) {
 }
 
 std::string BuildMessage(const store::Email& email, const store::Send& send, int64_t now) {
+  return ComposeMessage(email.from, send, email.subject, email.body, now);
+}
+
+}  // namespace
+
+std::string ComposeMessage(const std::string& from, const store::Send& send, const std::string& subject,
+                           const std::string& body, int64_t now) {
   std::string m;
-  m += "From: " + email.from + "\r\n";
+  m += "From: " + from + "\r\n";
   m += "To: <" + send.address + ">\r\n";
-  m += "Subject: " + email.subject + "\r\n";
+  m += "Subject: " + subject + "\r\n";
   m += "Date: " + RfcDate(now) + "\r\n";
   m += "Message-ID: <" + send.message_id + ">\r\n";
   // Correlates a returned original with its send when the return path
   // was lost on the way back.
   m += "X-Rebound-Send-Id: " + std::to_string(send.id) + "\r\n";
   m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
-  m += email.body;
+  m += body;
   return m;
 }
 
-}  // namespace
+policy::Incoming ReplyIncoming(const classify::Verdict& v, const std::string& line, classify::BounceType type) {
+  policy::Incoming in;
+  in.type = type;
+  in.reason = v.reason;
+  if (in.reason == classify::Reason::kNone) {
+    in.reason = type == classify::BounceType::kHard ? classify::Reason::kOther : classify::Reason::kTemporaryTechnical;
+  }
+  in.cause = v.cause;
+  in.status = v.finding.status;
+  in.reply_code = v.finding.reply_code;
+  in.diagnostic = line;
+  in.format = "smtp";
+  in.evidence = nlohmann::json(v.evidence).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  in.raw = line;
+  return in;
+}
 
 bool Destination(const SenderOptions& options, const std::string& domain, std::string* host, int* port,
                  std::string* error) {
@@ -253,23 +275,13 @@ bool Sender::Deliver(std::vector<store::Send> sends, SendReport* report, std::st
       v.evidence = {"no SMTP reply: " + line};
     }
     const bool final = decisive.code / 100 == 5;
-    policy::Incoming in;
+    policy::Incoming in =
+        ReplyIncoming(v, line,
+                      final ? (v.type == classify::BounceType::kNone ? classify::BounceType::kHard : v.type)
+                            : classify::BounceType::kPending);
     in.account_id = s.account_id;
     in.send_id = s.id;
     in.address = s.address;
-    in.type = final ? (v.type == classify::BounceType::kNone ? classify::BounceType::kHard : v.type)
-                    : classify::BounceType::kPending;
-    in.reason = v.reason;
-    if (in.reason == classify::Reason::kNone) {
-      in.reason = final ? classify::Reason::kOther : classify::Reason::kTemporaryTechnical;
-    }
-    in.cause = v.cause;
-    in.status = v.finding.status;
-    in.reply_code = v.finding.reply_code;
-    in.diagnostic = line;
-    in.format = "smtp";
-    in.evidence = nlohmann::json(v.evidence).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    in.raw = line;
     in.fingerprint_salt = "send " + std::to_string(s.id) + " attempt " + std::to_string(s.attempts);
     if (!store_->RecordAttempt(s.id, now, line, std::string(classify::TypeName(in.type)),
                                std::string(classify::ReasonName(in.reason)), error)) {

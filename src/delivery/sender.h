@@ -65,6 +65,18 @@ class Sender {
   SenderOptions options_;
 };
 
+// One message to one recipient as Rebound sends it: our Message-ID and the
+// X-Rebound-Send-Id that finds the send again from a returned original.
+// `from` and `subject` are header values as they go out.
+std::string ComposeMessage(const std::string& from, const store::Send& send, const std::string& subject,
+                           const std::string& body, int64_t now);
+
+// A refused SMTP reply (`line`, classified as `v`) as a record for the
+// policy, of type `type`; a reply whose words say nothing gets OTHER when
+// HARD, TEMPORARY_TECHNICAL otherwise. The caller names account, send and
+// fingerprint.
+policy::Incoming ReplyIncoming(const classify::Verdict& v, const std::string& line, classify::BounceType type);
+
 // A new Message-ID (without angle brackets) in `domain`: 96 random bits.
 std::string NewMessageId(const std::string& domain);
 
