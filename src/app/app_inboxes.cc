@@ -145,34 +145,34 @@ Status App::ConnectInbox(int64_t account_id, const InboxInput& in, store::Inbox*
 }
 
 Status App::ListInboxes(int64_t account_id, std::vector<store::Inbox>* out) {
+  if (account_id == 0) return Status::BadRequest("an account is needed");
   StorePool::Lease s;
   Status st = Lease(&s);
   if (!st.ok()) return st;
   std::string error;
-  if (account_id == 0) return Status::BadRequest("an account is needed");
   if (!store::ListInboxes(*s, account_id, out, &error)) return StoreError("list inboxes", error);
   return Status::Ok();
 }
 
 Status App::GetInbox(int64_t account_id, int64_t id, store::Inbox* out) {
+  if (account_id == 0) return Status::NotFound("no such inbox");
   StorePool::Lease s;
   Status st = Lease(&s);
   if (!st.ok()) return st;
   std::string error;
   bool found = false;
-  if (account_id == 0) return Status::NotFound("no such inbox");
   if (!store::FindInbox(*s, account_id, id, out, &found, &error)) return StoreError("get inbox", error);
   if (!found) return Status::NotFound("no such inbox");
   return Status::Ok();
 }
 
 Status App::RemoveInbox(int64_t account_id, int64_t id) {
+  if (account_id == 0) return Status::NotFound("no such inbox");
   StorePool::Lease s;
   Status st = Lease(&s);
   if (!st.ok()) return st;
   std::string error;
   bool found = false;
-  if (account_id == 0) return Status::NotFound("no such inbox");
   if (!store::RemoveInbox(*s, account_id, id, &found, &error)) return StoreError("remove inbox", error);
   if (!found) return Status::NotFound("no such inbox");
   {
@@ -184,14 +184,12 @@ Status App::RemoveInbox(int64_t account_id, int64_t id) {
 }
 
 Status App::InboxLogin(const store::Inbox& inbox, bool refresh, std::string* secret, std::string* rotated) {
-  std::string plain;
-  if (inbox.auth != "oauth2") {
-    if (!Unseal(options_.secrets_key, inbox.secret, &plain)) {
-      return Status::Internal("the inbox's credentials cannot be opened with this secrets key");
-    }
-    *secret = std::move(plain);
-    return Status::Ok();
-  }
+  auto open = [this](const std::string& sealed, std::string* plain) {
+    return Unseal(options_.secrets_key, sealed, plain)
+               ? Status::Ok()
+               : Status::Internal("the inbox's credentials cannot be opened with this secrets key");
+  };
+  if (inbox.auth != "oauth2") return open(inbox.secret, secret);
   const int64_t now = Now();
   auto cached = [&]() {
     std::lock_guard<std::mutex> lock(tokens_mu_);
@@ -205,21 +203,23 @@ Status App::InboxLogin(const store::Inbox& inbox, bool refresh, std::string* sec
   std::lock_guard<std::mutex> one_at_a_time(refresh_mu_);
   // The refresh token as stored now: another thread may have rotated it.
   std::string sealed = inbox.secret;
+  Status st;
   if (inbox.id != 0) {
     StorePool::Lease s;
-    Status st = Lease(&s);
+    st = Lease(&s);
     if (!st.ok()) return st;
     std::string error;
     if (!store::InboxSecret(*s, inbox.id, &sealed, &error)) return Status::NotFound(error);
   }
-  if (!Unseal(options_.secrets_key, sealed, &plain)) {
-    return Status::Internal("the inbox's credentials cannot be opened with this secrets key");
-  }
+  std::string plain;
+  st = open(sealed, &plain);
+  if (!st.ok()) return st;
   inbox::OauthClient client;
   client.token_url = inbox.token_url;
   client.client_id = inbox.client_id;
-  if (!inbox.client_secret.empty() && !Unseal(options_.secrets_key, inbox.client_secret, &client.client_secret)) {
-    return Status::Internal("the inbox's client secret cannot be opened with this secrets key");
+  if (!inbox.client_secret.empty()) {
+    st = open(inbox.client_secret, &client.client_secret);
+    if (!st.ok()) return st;
   }
   client.ca_file = options_.inboxes.ca_file;
   client.timeout_seconds = options_.inboxes.timeout_seconds;

@@ -102,6 +102,13 @@ bool ImapClient::Fail(int code, const std::string& what) {
   return false;
 }
 
+// Servers announce more after login (IDLE among them); libetpan keeps what
+// CAPABILITY said for mailimap_has_idle.
+void ImapClient::ReadCapabilities() {
+  mailimap_capability_data* caps = nullptr;
+  if (mailimap_capability(s_->imap, &caps) == MAILIMAP_NO_ERROR) mailimap_capability_data_free(caps);
+}
+
 bool ImapClient::Connect() {
   s_ = std::make_unique<Session>();
   s_->imap = mailimap_new(0, nullptr);
@@ -167,17 +174,14 @@ bool ImapClient::Connect() {
 bool ImapClient::Login(const std::string& user, const std::string& password) {
   int r = mailimap_login(s_->imap, user.c_str(), password.c_str());
   if (r != MAILIMAP_NO_ERROR) return Fail(r, "login refused");
-  // Servers may announce more after login.
-  mailimap_capability_data* caps = nullptr;
-  if (mailimap_capability(s_->imap, &caps) == MAILIMAP_NO_ERROR) mailimap_capability_data_free(caps);
+  ReadCapabilities();
   return true;
 }
 
 bool ImapClient::LoginOauth2(const std::string& user, const std::string& access_token) {
   int r = mailimap_oauth2_authenticate(s_->imap, user.c_str(), access_token.c_str());
   if (r != MAILIMAP_NO_ERROR) return Fail(r, "XOAUTH2 login refused");
-  mailimap_capability_data* caps = nullptr;
-  if (mailimap_capability(s_->imap, &caps) == MAILIMAP_NO_ERROR) mailimap_capability_data_free(caps);
+  ReadCapabilities();
   return true;
 }
 

@@ -78,6 +78,7 @@ class ImapClient {
 
  private:
   bool Fail(int code, const std::string& what);
+  void ReadCapabilities();
 
   ImapOptions options_;
   struct Session;

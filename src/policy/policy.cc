@@ -217,16 +217,19 @@ bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* e
   change.at = now;
   change.event = &event;
 
+  // A final bounce is the send's outcome.
+  auto bounced = [&] {
+    send.state = "bounced";
+    send.bounce_type = type;
+    send.reason = reason;
+    send.last_reply = in.diagnostic;
+    return store_->UpdateSend(send, error);
+  };
   if (in.one_to_one && in.type != BounceType::kNone) {
     // The user's own mail server may have said it, for its own reasons:
     // only a dead address is a fact worth acting on everywhere.
-    if (have_send && in.type != BounceType::kPending) {  // a delay notice: the user's server still tries
-      send.state = "bounced";
-      send.bounce_type = type;
-      send.reason = reason;
-      send.last_reply = in.diagnostic;
-      if (!store_->UpdateSend(send, error)) return false;
-    }
+    // A delay notice: the user's server still tries.
+    if (have_send && in.type != BounceType::kPending && !bounced()) return false;
     if (!Emit(change, error)) return false;
     const bool dead = in.reason == classify::Reason::kUnknownUser || in.reason == classify::Reason::kMailboxFull;
     if (in.type == BounceType::kHard && dead) {
@@ -235,13 +238,7 @@ bool Policy::ApplyInTransaction(const Incoming& in, Outcome* out, std::string* e
     return true;
   }
   if (in.type == BounceType::kHard || in.type == BounceType::kSoft) {
-    if (have_send) {
-      send.state = "bounced";
-      send.bounce_type = type;
-      send.reason = reason;
-      send.last_reply = in.diagnostic;
-      if (!store_->UpdateSend(send, error)) return false;
-    }
+    if (have_send && !bounced()) return false;
     if (!Emit(change, error)) return false;
     if (in.type == BounceType::kHard)
       return ApplyHard(in, account, contact, event.id, global_since, lifted_at, out, error);
