@@ -149,6 +149,9 @@ namespace rebound::cli {
 // start of `rebound serve --demo`; *note says how to sign in.
 bool SeedDemo(app::App& app, std::string* note);
 
+// Appends the bytes of `path` ("-": standard input) to *out.
+bool ReadWhole(const std::string& path, std::string* out);
+
 // The application as the configuration (--config, --set) describes it,
 // secrets key included; null with *exit_code when it cannot be opened.
 std::unique_ptr<app::App> OpenConfiguredApp(const classify::Classifier& classifier, const ServeArgs& args,

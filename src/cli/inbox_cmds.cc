@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
+#include "app/json.h"
 #include "cli/commands.h"
 
 namespace rebound::cli {
@@ -29,21 +30,6 @@ bool ReadLine(std::string* out) {
   if (!std::getline(std::cin, *out)) return false;
   if (!out->empty() && out->back() == '\r') out->pop_back();
   return true;
-}
-
-// Never the credentials: what the inbox is and how it is doing.
-json InboxJson(const store::Inbox& i) {
-  return json{{"id", i.id},
-              {"user_email", i.user_email},
-              {"address", i.address},
-              {"provider", i.provider},
-              {"imap", fmt::format("{}:{} ({})", i.imap_host, i.imap_port, i.imap_tls)},
-              {"smtp", fmt::format("{}:{} ({})", i.smtp_host, i.smtp_port, i.smtp_tls)},
-              {"auth", i.auth},
-              {"state", i.state},
-              {"last_error", i.last_error.empty() ? json(nullptr) : json(i.last_error)},
-              {"state_at", i.state_at},
-              {"created_at", i.created_at}};
 }
 
 }  // namespace
@@ -88,7 +74,7 @@ int RunInbox(const classify::Classifier& classifier, const ServeArgs& args, cons
     input.refresh_token.assign(input.refresh_token.size(), '\0');
     if (!st.ok()) return Failed(st, "cannot connect the inbox");
     if (in.json) {
-      Print(InboxJson(inbox));
+      Print(app::InboxJson(inbox));
     } else {
       std::printf("inbox %lld connected: %s (%s, %s); `rebound serve` watches it\n", static_cast<long long>(inbox.id),
                   inbox.address.c_str(), inbox.provider.c_str(), inbox.auth.c_str());
@@ -101,7 +87,7 @@ int RunInbox(const classify::Classifier& classifier, const ServeArgs& args, cons
     if (!st.ok()) return Failed(st, "cannot list the inboxes");
     for (const store::Inbox& i : inboxes) {
       if (in.json) {
-        Print(InboxJson(i));
+        Print(app::InboxJson(i));
       } else {
         std::printf("%6lld  %-32s %-10s %-8s %-12s %s\n", static_cast<long long>(i.id), i.address.c_str(),
                     i.provider.c_str(), i.auth.c_str(), i.state.c_str(), i.last_error.c_str());
@@ -120,26 +106,15 @@ int RunInbox(const classify::Classifier& classifier, const ServeArgs& args, cons
   input.inbox_id = in.id;
   input.to = in.to;
   input.subject = in.subject;
-  FILE* f = in.body_file == "-" || in.body_file.empty() ? stdin : std::fopen(in.body_file.c_str(), "rb");
-  if (f == nullptr) {
+  if (!ReadWhole(in.body_file.empty() ? "-" : in.body_file, &input.body)) {
     std::fprintf(stderr, "rebound: cannot read %s\n", in.body_file.c_str());
     return 1;
   }
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) input.body.append(buf, n);
-  if (f != stdin) std::fclose(f);
   app::OneToOneResult r;
   st = a->SendOneToOne(account.id, input, &r);
   if (!st.ok()) return Failed(st, "cannot send");
   if (in.json) {
-    Print(json{{"email_id", r.email_id},
-               {"send_id", r.send_id},
-               {"message_id", r.message_id},
-               {"state", r.state},
-               {"reply", r.reply},
-               {"type", r.type.empty() ? json(nullptr) : json(r.type)},
-               {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)}});
+    Print(app::OneToOneJson(r));
   } else {
     std::printf("send %lld <%s>: %s: %s%s\n", static_cast<long long>(r.send_id), r.message_id.c_str(), r.state.c_str(),
                 r.reply.c_str(), r.type.empty() ? "" : fmt::format(" ({} {})", r.type, r.reason).c_str());

@@ -254,6 +254,17 @@ int RunServe(const classify::ClassifierOptions& base, const ServeArgs& args) {
   return 0;
 }
 
+bool ReadWhole(const std::string& path, std::string* out) {
+  FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char buf[65536];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) out->append(buf, n);
+  const bool ok = std::ferror(f) == 0;
+  if (f != stdin) std::fclose(f);
+  return ok;
+}
+
 std::unique_ptr<app::App> OpenConfiguredApp(const classify::Classifier& classifier, const ServeArgs& args,
                                             int* exit_code) {
   config::Config c;
@@ -299,16 +310,11 @@ int RunSend(const classify::Classifier& classifier, const ServeArgs& args, const
   app::EmailInput in;
   in.from = send.from;
   in.subject = send.subject;
-  FILE* f = std::fopen(send.body_file.c_str(), "rb");
-  if (f == nullptr) {
+  if (!ReadWhole(send.body_file, &in.body)) {
     std::fprintf(stderr, "rebound: cannot read %s\n", send.body_file.c_str());
     return 1;
   }
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) in.body.append(buf, n);
-  std::fclose(f);
-  f = send.to_file == "-" ? stdin : std::fopen(send.to_file.c_str(), "r");
+  FILE* f = send.to_file == "-" ? stdin : std::fopen(send.to_file.c_str(), "r");
   if (f == nullptr) {
     std::fprintf(stderr, "rebound: cannot read %s\n", send.to_file.c_str());
     return 1;
