@@ -53,12 +53,6 @@ void InboxWatchers::Nudge() {
   cv_.notify_all();
 }
 
-size_t InboxWatchers::watching() const {
-  auto* self = const_cast<InboxWatchers*>(this);
-  std::lock_guard<std::mutex> lock(self->mu_);
-  return watchers_.size();
-}
-
 void InboxWatchers::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -126,10 +120,7 @@ void InboxWatchers::Manage() {
         continue;
       }
       Watcher* raw = w.get();
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        watchers_.emplace(id, std::move(w));
-      }
+      watchers_.emplace(id, std::move(w));
       raw->thread = std::thread([this, raw] { Watch(raw); });
     }
     std::unique_lock<std::mutex> lock(mu_);
@@ -152,21 +143,30 @@ bool WaitFor(int wake, int fd, int64_t seconds) {
   return r > 0 && fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
 }
 
+// Where a folder was read up to. Loaded from the store once per
+// connection: the lease makes this watcher the folder's only writer.
+struct Known {
+  bool loaded = false;
+  bool found = false;
+  store::InboxFolder folder;
+};
+
 // One folder read on from where it was left: every message after the last
 // UID handled, or, when the folder is new to us or its UIDVALIDITY changed,
 // every message received since the day before the last sync.
 bool SyncFolder(App* app, inbox::ImapClient* imap, const store::Inbox& inbox, const std::string& role,
-                const std::string& name, const inbox::FolderStatus& status, std::string* error) {
-  store::InboxFolder folder;
-  bool found = false;
-  {
+                const std::string& name, const inbox::FolderStatus& status, Known* known, std::string* error) {
+  if (!known->loaded) {
     StorePool::Lease s;
     if (!app->pool().Acquire(&s, error)) return false;
-    if (!store::FindFolder(*s, inbox.id, role, &folder, &found, error)) {
+    if (!store::FindFolder(*s, inbox.id, role, &known->folder, &known->found, error)) {
       s.Discard();
       return false;
     }
+    known->loaded = true;
   }
+  const bool found = known->found;
+  store::InboxFolder folder = known->folder;
   std::vector<uint32_t> uids;
   if (found && folder.uidvalidity == status.uidvalidity) {
     if (status.uidnext != 0 && status.uidnext <= folder.last_uid + 1) return true;  // nothing new
@@ -212,6 +212,8 @@ bool SyncFolder(App* app, inbox::ImapClient* imap, const store::Inbox& inbox, co
     s.Discard();
     return false;
   }
+  known->found = true;
+  known->folder = folder;
   return true;
 }
 
@@ -277,15 +279,18 @@ void InboxWatchers::Watch(Watcher* w) {
       SetState(app_, inbox.id, "watching", "");
       last_state = "watching";
       std::string junk;
+      Known inbox_known;
+      Known junk_known;
       inbox::FolderStatus inbox_status;
       std::string error;
       bool ok = imap.FindJunk(&junk);
       if (ok && !junk.empty()) {
         inbox::FolderStatus junk_status;
-        ok = imap.Examine(junk, &junk_status) && SyncFolder(app_, &imap, inbox, "junk", junk, junk_status, &error);
+        ok = imap.Examine(junk, &junk_status) &&
+             SyncFolder(app_, &imap, inbox, "junk", junk, junk_status, &junk_known, &error);
       }
       ok = ok && imap.Examine("INBOX", &inbox_status) &&
-           SyncFolder(app_, &imap, inbox, "inbox", "INBOX", inbox_status, &error);
+           SyncFolder(app_, &imap, inbox, "inbox", "INBOX", inbox_status, &inbox_known, &error);
       const bool idle = imap.HasIdle();
       int64_t junk_due = app_->Now() + options_->poll_seconds;
       while (ok && !w->stop) {
@@ -306,23 +311,17 @@ void InboxWatchers::Watch(Watcher* w) {
         // What IDLE said (or a poll) is read by UID, not by sequence
         // number: the folder's own state is the truth.
         inbox::FolderStatus status;
-        ok = ok && imap.Examine("INBOX", &status) && SyncFolder(app_, &imap, inbox, "inbox", "INBOX", status, &error);
+        ok = ok && imap.Examine("INBOX", &status) &&
+             SyncFolder(app_, &imap, inbox, "inbox", "INBOX", status, &inbox_known, &error);
         if (ok && !junk.empty() && app_->Now() >= junk_due) {
           inbox::FolderStatus junk_status;
           ok = imap.Status(junk, &junk_status);
-          store::InboxFolder known;
-          bool found = false;
-          {
-            StorePool::Lease s;
-            std::string e;
-            if (ok && app_->pool().Acquire(&s, &e) && !store::FindFolder(*s, inbox.id, "junk", &known, &found, &e)) {
-              s.Discard();
-            }
-          }
-          if (ok &&
-              (!found || known.uidvalidity != junk_status.uidvalidity || junk_status.uidnext > known.last_uid + 1)) {
+          const store::InboxFolder& known = junk_known.folder;
+          if (ok && (!junk_known.found || known.uidvalidity != junk_status.uidvalidity ||
+                     junk_status.uidnext > known.last_uid + 1)) {
             ok = imap.Examine(junk, &junk_status) &&
-                 SyncFolder(app_, &imap, inbox, "junk", junk, junk_status, &error) && imap.Examine("INBOX", &status);
+                 SyncFolder(app_, &imap, inbox, "junk", junk, junk_status, &junk_known, &error) &&
+                 imap.Examine("INBOX", &status);
           }
           junk_due = app_->Now() + options_->poll_seconds;
         }

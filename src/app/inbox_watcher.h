@@ -40,8 +40,6 @@ class InboxWatchers {
   // Claims leases now (an inbox was connected or removed).
   void Nudge();
 
-  size_t watching() const;
-
  private:
   struct Watcher;
   void Manage();
@@ -51,7 +49,7 @@ class InboxWatchers {
   App* app_;
   const InboxOptions* options_;
   std::string node_;
-  std::mutex mu_;
+  std::mutex mu_;  // stopping_ and nudged_; watchers_ is the manager thread's (and Stop's, after it)
   std::condition_variable cv_;
   bool stopping_ = false;
   bool nudged_ = false;
