@@ -55,11 +55,15 @@ import smtplib
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+from postfix_fixture import MASTER_CF  # noqa: E402  (Postfix's internal services, as the delivery tests run them)
 
 HOST = "127.0.0.1"
 STRICT_HOST = "127.0.0.2"  # see strict_tls
@@ -396,27 +400,8 @@ POSTFIX_MASTER = """\
   -o syslog_name=postfix/submission -o smtpd_tls_security_level=encrypt {sub}
 {smtp_host}:{submissions_port} inet n - n - - smtpd
   -o syslog_name=postfix/submissions -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt {sub}
-pickup unix n - n 60 1 pickup
-cleanup unix n - n - 0 cleanup
-qmgr unix n - n 300 1 qmgr
-rewrite unix - - n - - trivial-rewrite
-bounce unix - - n - 0 bounce
-defer unix - - n - 0 bounce
-trace unix - - n - 0 bounce
-verify unix - - n - 1 verify
-flush unix n - n 1000? 0 flush
-proxymap unix - - n - - proxymap
-smtp unix - - n - - smtp
-relay unix - - n - - smtp
-showq unix n - n - - showq
-error unix - - n - - error
-retry unix - - n - - error
-discard unix - - n - - discard
-anvil unix - - n - 1 anvil
-scache unix - - n - 1 scache
-postlog unix-dgram n - n - 1 postlogd
-tlsmgr unix - - n 1000? 1 tlsmgr
-"""
+""" + MASTER_CF
+
 
 # What a real provider's MTA answers for a mailbox that does not exist.
 REFUSED = "/^refused@/ 550 5.1.1 User unknown in virtual mailbox table\n"
